@@ -1,0 +1,102 @@
+"""Find and launch Chromium: an explicit path, $READINESS_CHROMIUM, Playwright's managed build,
+or the system one.
+
+``discover_chromium`` always returns a concrete executable path (also for Playwright's managed
+browser), so a run can log exactly which binary produced its measurements.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+ENV_VAR = "READINESS_CHROMIUM"
+SYSTEM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
+
+# Chromium refuses to start as root with its sandbox on; elsewhere keep the sandbox.
+_ROOT = getattr(os, "geteuid", lambda: -1)() == 0
+CHROMIUM_ARGS: tuple[str, ...] = (("--no-sandbox",) if _ROOT else ()) + (
+    "--disable-gpu",
+    # No background traffic (updates, sync, safe browsing): measurements see only the target.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+
+
+def install_hint() -> str:
+    if Path("/etc/debian_version").exists():
+        return "apt-get install -y chromium  (or: python -m playwright install chromium)"
+    return "python -m playwright install chromium"
+
+
+class BrowserNotFound(RuntimeError):
+    """No usable Chromium; the message says how to install one."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"{detail}. Install Chromium with: {install_hint()}")
+
+
+def _executable(path: str) -> bool:
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
+def _require(path: str, source: str) -> str:
+    # A path the user named that does not work is a configuration error, not a cue to fall back.
+    if not _executable(path):
+        raise BrowserNotFound(f"Chromium from {source} is not an executable file: {path}")
+    return path
+
+
+def _playwright_managed(playwright: Any | None) -> str | None:
+    """Path of Playwright's downloaded Chromium, if it has been installed."""
+    try:
+        if playwright is not None:
+            path = playwright.chromium.executable_path
+        else:
+            # Starting the driver costs ~0.5 s; callers that hold a Playwright pass it in.
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as pw:
+                path = pw.chromium.executable_path
+    except Exception:
+        return None
+    return path if path and _executable(path) else None
+
+
+def discover_chromium(explicit: str | None = None, *, playwright: Any | None = None) -> str | None:
+    """The Chromium executable to use, or None if there is none.
+
+    Order: ``explicit`` (raises BrowserNotFound if it is not an executable file), then
+    $READINESS_CHROMIUM (same), Playwright's managed browser, then the system's. Pass a running
+    ``playwright`` (sync API) when you have one: a second sync_playwright can't start inside it.
+    """
+    if explicit:
+        return _require(explicit, "the explicit path")
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return _require(env, f"${ENV_VAR}")
+    managed = _playwright_managed(playwright)
+    if managed:
+        return managed
+    for candidate in SYSTEM_CANDIDATES:
+        found = shutil.which(candidate)  # also accepts the absolute /usr/bin/chromium
+        if found:
+            return found
+    return None
+
+
+def launch_chromium(playwright: Any, explicit: str | None = None, **kwargs: Any) -> Any:
+    """Launch headless Chromium with the gate's flags; returns a Playwright Browser."""
+    path = discover_chromium(explicit, playwright=playwright)
+    if path is None:
+        raise BrowserNotFound(
+            "No Chromium found (explicit path, $READINESS_CHROMIUM, Playwright, PATH)"
+        )
+    args = [*CHROMIUM_ARGS, *kwargs.pop("args", [])]
+    kwargs.setdefault("headless", True)
+    return playwright.chromium.launch(executable_path=path, args=args, **kwargs)

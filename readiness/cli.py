@@ -1,0 +1,38 @@
+"""`readiness-gate`: the gate from the command line, a thin wrapper over pytest + the plugin.
+
+Every pytest option works (-k, -x, -q, -p ...); the gate's own options are listed under
+"readiness gate" in `readiness-gate --help`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import pytest
+
+# pytest's own codes that mean "this invocation was wrong", whatever pytest calls them.
+_USAGE_CODES = {pytest.ExitCode.USAGE_ERROR: 2}
+
+
+def pytest_args(argv: Sequence[str]) -> list[str]:
+    """The pytest command line for a gate run with ``argv`` from the user."""
+    args = ["-p", "readiness.plugin", "-p", "no:cacheprovider", "--tb=short", "-rN"]
+    if not any(a in ("-q", "--quiet") or a.startswith("-q") for a in argv):
+        args.append("-v")  # one line per check as it finishes
+    if not any(a == "--gates" or a.startswith("--gates=") for a in argv):
+        args += ["--gates", "gates.yaml"]
+    return [*args, *argv]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = int(pytest.main(pytest_args(argv)))
+    except KeyboardInterrupt:
+        return 130
+    return _USAGE_CODES.get(code, code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,364 @@
+"""gates.yaml: schema, loading, profiles and command-line overrides.
+
+Every error becomes one ConfigError that names the file, the line and the field, says what
+was expected, and is shown without a traceback (exit 2).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import importlib
+import importlib.util
+import sys
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .yamlpos import YamlError, line_for, load_with_lines
+
+BUILTIN_SUITES = Path(__file__).resolve().parent.parent / "suites"
+
+
+class ConfigError(Exception):
+    def __init__(self, message: str, file: str | None = None, line: int | None = None,
+                 field: str | None = None) -> None:
+        self.message, self.file, self.line, self.field = message, file, line, field
+        where = ":".join(str(p) for p in (file, line) if p is not None)
+        parts = [p for p in (where, field, message) if p]
+        super().__init__(": ".join(parts))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Threshold(_Strict):
+    """good: at or better scores 1; poor: at or worse scores 0. A bare number is a budget.
+
+    good < poor means lower is better (latency), good > poor higher is better (availability);
+    a budget (good == poor) is an upper limit unless higher_is_better is set.
+    """
+
+    good: float
+    poor: float
+    higher_is_better: bool = False
+
+    @model_validator(mode="after")
+    def _direction(self) -> Threshold:
+        if self.good != self.poor:
+            self.higher_is_better = self.good > self.poor
+        return self
+
+
+def _as_threshold(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"good": value, "poor": value}
+    return value
+
+
+ThresholdMap = dict[str, Threshold]
+
+
+class CheckOverride(_Strict):
+    blocking: bool | None = None
+    weight: float | None = Field(default=None, ge=0)
+
+
+class ComponentConfig(BaseModel):
+    # Suite-specific keys are allowed here and validated against the suite's own Settings.
+    model_config = ConfigDict(extra="allow")
+
+    weight: float = Field(ge=0)
+    blocking: bool = False
+    enabled: bool = True
+    suite: str | None = None
+    thresholds: ThresholdMap = {}
+    checks: dict[str, CheckOverride] = {}
+
+    @field_validator("thresholds", mode="before")
+    @classmethod
+    def _numbers_are_budgets(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: _as_threshold(v) for k, v in value.items()}
+        return value
+
+
+class VerdictPolicy(_Strict):
+    go_at: float = Field(default=90, ge=0, le=100)
+    min_coverage: float = Field(default=0.9, ge=0, le=1)
+
+
+class Waiver(_Strict):
+    check: str = Field(min_length=3, description="check id, or a glob such as security.csp*")
+    reason: str = Field(min_length=1)
+    owner: str = Field(min_length=1)
+    expires: dt.date
+
+
+class Profile(_Strict):
+    description: str = ""
+    components: list[str] | None = None  # select these components (default: all)
+    overrides: dict[str, Any] = {}  # merged over the file before validation
+
+
+class GatesFile(_Strict):
+    target: str | None = None
+    pages: list[str] = ["/"]
+    timeout_s: float = Field(default=10, gt=0)
+    profile: str | None = None
+    verdict: VerdictPolicy = VerdictPolicy()
+    components: dict[str, ComponentConfig] = Field(min_length=1)
+    waivers: list[Waiver] = []
+    profiles: dict[str, Profile] = {}
+
+
+@dataclass
+class Component:
+    name: str
+    weight: float
+    blocking: bool
+    suite_dir: Path
+    thresholds: dict[str, Threshold]
+    checks: dict[str, CheckOverride]
+    settings: Any  # the suite's validated Settings, or None
+
+
+@dataclass
+class GateConfig:
+    path: Path
+    target: str | None
+    pages: list[str]
+    timeout_s: float
+    profile: str | None
+    verdict: VerdictPolicy
+    components: dict[str, Component]
+    waivers: list[Waiver]
+    all_components: list[str] = field(default_factory=list)
+
+
+def load(path: str | Path, *, profile: str | None = None, target: str | None = None,
+         pages: list[str] | None = None) -> GateConfig:
+    """Read, validate and resolve a gates file with its profile and the CLI overrides."""
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file not found; pass --gates FILE or create gates.yaml", name) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", name) from None
+    try:
+        raw, lines = load_with_lines(text)
+    except YamlError as exc:
+        raise ConfigError(exc.message, name, exc.line) from None
+    if not isinstance(raw, dict):
+        raise ConfigError("expected a mapping with a 'components' key at the top", name, 1)
+
+    def located(error: ValidationError, prefix: tuple = ()) -> ConfigError:
+        first = error.errors()[0]
+        loc = tuple(first["loc"])
+        field_name = ".".join(str(p) for p in (*prefix, *loc))
+        return ConfigError(_explain(first, GatesFile, loc), name, line_for(lines, (*prefix, *loc)),
+                           field_name)
+
+    try:
+        parsed = GatesFile.model_validate(raw)
+    except ValidationError as exc:
+        raise located(exc) from None
+
+    profile = profile or parsed.profile
+    if profile is not None:
+        if profile not in parsed.profiles:
+            known = ", ".join(sorted(parsed.profiles)) or "none defined"
+            raise ConfigError(f"unknown profile '{profile}' (profiles: {known})", name,
+                              line_for(lines, ("profiles",)), "profile")
+        chosen = parsed.profiles[profile]
+        merged = _deep_merge(copy.deepcopy(raw), chosen.overrides)
+        try:
+            parsed = GatesFile.model_validate(merged)
+        except ValidationError as exc:
+            raise located(exc, ("profiles", profile, "overrides")) from None
+        for i, comp in enumerate(chosen.components or []):
+            if comp not in parsed.components:
+                raise ConfigError(f"unknown component '{comp}'", name,
+                                  line_for(lines, ("profiles", profile, "components", i)),
+                                  f"profiles.{profile}.components.{i}")
+        selected = chosen.components or list(parsed.components)
+    else:
+        selected = list(parsed.components)
+
+    for i, waiver in enumerate(parsed.waivers):
+        prefix = waiver.check.split(".", 1)[0]
+        if prefix not in parsed.components:
+            raise ConfigError(
+                f"unknown component '{prefix}' in check id '{waiver.check}'"
+                f" (components: {', '.join(parsed.components)})",
+                name, line_for(lines, ("waivers", i, "check")), f"waivers.{i}.check")
+
+    base = path.resolve().parent
+    components = {}
+    for comp_name in selected:
+        comp = parsed.components[comp_name]
+        if not comp.enabled:
+            continue
+        where = ("components", comp_name)
+        suite_dir = _suite_dir(base, comp_name, comp.suite)
+        if suite_dir is None:
+            raise ConfigError(
+                f"no suite folder for component '{comp_name}': add suites/{comp_name}/ next to"
+                " the gates file or set 'suite: PATH'", name, line_for(lines, where),
+                ".".join(where))
+        settings_model = _suite_settings_model(suite_dir, comp_name)
+        try:
+            settings = _validate_settings(settings_model, comp.model_extra or {})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc = tuple(first["loc"])
+            explained = _explain(first, settings_model or ComponentConfig, loc)
+            raise ConfigError(explained, name, line_for(lines, (*where, *loc)),
+                              ".".join(str(p) for p in (*where, *loc))) from None
+        components[comp_name] = Component(comp_name, comp.weight, comp.blocking, suite_dir,
+                                          dict(comp.thresholds), dict(comp.checks), settings)
+    if not components:
+        raise ConfigError("no component is enabled for this run", name,
+                          line_for(lines, ("components",)), "components")
+
+    target = target or parsed.target
+    if target is not None and target != "demo":
+        check_target(target)
+    return GateConfig(path=path, target=target, pages=list(pages or parsed.pages),
+                      timeout_s=parsed.timeout_s, profile=profile, verdict=parsed.verdict,
+                      components=components, waivers=list(parsed.waivers),
+                      all_components=list(parsed.components))
+
+
+def check_target(target: str) -> str:
+    parts = urlsplit(target)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"'{target}' is not an absolute http(s) URL;"
+                          " use e.g. --target https://staging.example.com", field="target")
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise ConfigError(f"'{target}' has an invalid port", field="target") from None
+    return target
+
+
+def _deep_merge(base: dict, extra: dict) -> dict:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _deep_merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def _suite_dir(base: Path, name: str, explicit: str | None) -> Path | None:
+    if explicit:
+        candidate = (base / explicit).resolve()
+        return candidate if candidate.is_dir() else None
+    for root in (base / "suites", BUILTIN_SUITES):
+        if (root / name).is_dir():
+            return (root / name).resolve()
+    return None
+
+
+def _suite_settings_model(suite_dir: Path, name: str) -> type[BaseModel] | None:
+    """The suite's own ``settings.py: Settings`` model, if it has one.
+
+    This is how a suite adds its own configuration keys without touching the engine.
+    """
+    module_path = suite_dir / "settings.py"
+    if not module_path.is_file():
+        return None
+    package_root = suite_dir.parent
+    if (suite_dir / "__init__.py").is_file() and (package_root / "__init__.py").is_file():
+        # Import under the package name pytest will use too (suites.smoke.settings), so the
+        # suite's own modules and this loader share one module and one Settings class.
+        root = str(package_root.parent)
+        if root not in sys.path:
+            sys.path.insert(0, root)
+        module = importlib.import_module(f"{package_root.name}.{suite_dir.name}.settings")
+        return module.Settings
+    spec = importlib.util.spec_from_file_location(f"readiness_suite_settings_{name}", module_path)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Settings
+
+
+def _validate_settings(model: type[BaseModel] | None, extra: dict[str, Any]) -> Any:
+    if model is not None:
+        return model.model_validate(extra)
+    if extra:
+        key = next(iter(extra))
+        raise ValidationError.from_exception_data(
+            "Settings", [{"type": "extra_forbidden", "loc": (key,), "input": extra[key]}])
+    return None
+
+
+def _explain(error: Any, model: type[BaseModel] | None, loc: tuple) -> str:
+    """Turn a pydantic error into a sentence that says what was expected."""
+    if error["type"] == "extra_forbidden":
+        allowed = _allowed_keys(model, loc[:-1]) if model else []
+        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        message = f"unknown key '{loc[-1]}'"
+        if hint:
+            message += f"; did you mean '{hint[0]}'?"
+        elif allowed:
+            message += f" (expected one of: {', '.join(allowed)})"
+        return message
+    if error["type"] == "missing":
+        return "required key is missing"
+    got = error.get("input")
+    shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
+    message = error["msg"]
+    if error["type"].startswith("date"):
+        message += "; write dates as YYYY-MM-DD"
+    return f"{message}{shown}"
+
+
+def _allowed_keys(model: Any, loc: tuple) -> list[str]:
+    """Field names of the model found by walking ``loc`` through the schema (best effort)."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap_optional(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(str(part))
+            if info is None:
+                return []
+            current = info.annotation
+            continue
+        origin = typing.get_origin(current)
+        args = typing.get_args(current)
+        if origin is dict:
+            current = args[1]
+        elif origin is list:
+            current = args[0]
+        else:
+            return []
+    current = _unwrap_optional(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap_optional(annotation: Any) -> Any:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return next((a for a in typing.get_args(annotation) if a is not type(None)), None)
+    return annotation

@@ -1,0 +1,59 @@
+"""``python -m readiness.demo``: serve the demo target in the foreground until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from types import FrameType
+
+from readiness.demo import MODES, DemoServer
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m readiness.demo",
+        description="Serve the readiness-gate demo target.",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default="healthy",
+        help="healthy (passes every suite) or broken (deliberate defects)",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="interface to bind (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port; 0 picks a free one (default: %(default)s)"
+    )
+    return parser.parse_args(argv)
+
+
+def _stop_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    # Treat SIGTERM (process managers, CI teardown) like Ctrl-C: shut down cleanly.
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
+    server = DemoServer(args.mode, args.host, args.port)
+    try:
+        server.start()
+    except OSError as exc:
+        print(f"error: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    print(f"demo target ({args.mode}) serving on {server.url} — Ctrl-C to stop", flush=True)
+    try:
+        threading.Event().wait()  # the server runs in its own thread; idle until a signal
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

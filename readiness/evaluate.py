@@ -1,0 +1,99 @@
+"""Assemble one GateResult from the recorded checks: waivers, matrix, confidence, verdict.
+
+Pure: everything it needs comes in as arguments (the date too), so it is tested on literals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from . import __version__
+from .config import VerdictPolicy, Waiver
+from .model import CheckResult, ComponentResult, GateResult, Outcome
+from .scoring import (
+    SCORING_VERSION,
+    component_readiness,
+    component_risk,
+    component_status,
+    confidence,
+    decide,
+    overall_readiness,
+)
+from .waivers import apply_waivers
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    name: str
+    weight: float
+    blocking: bool
+
+
+@dataclass
+class RunFacts:
+    run_id: str
+    target: str
+    profile: str | None
+    started_at: str
+    duration_s: float
+    today: dt.date
+    gates_file: str | None = None
+    unreachable: str | None = None
+    interrupted: bool = False
+    notes: Mapping[str, Sequence[str]] = field(default_factory=dict)  # per component, by suites
+
+
+def evaluate(
+    checks: Sequence[CheckResult],
+    components: Sequence[ComponentSpec],
+    policy: VerdictPolicy,
+    waivers: Sequence[Waiver],
+    facts: RunFacts,
+) -> GateResult:
+    waived, waiver_notes = apply_waivers(checks, waivers, facts.today)
+    results = [
+        _component(spec, [c for c in waived if c.component == spec.name], policy, facts)
+        for spec in components
+    ]
+    overall = overall_readiness(results)
+    conf = confidence(results)
+    decision = decide(
+        results, overall, conf, go_at=policy.go_at, min_coverage=policy.min_coverage,
+        unreachable=facts.unreachable, interrupted=facts.interrupted, waiver_notes=waiver_notes,
+    )
+    return GateResult(
+        run_id=facts.run_id, target=facts.target, profile=facts.profile,
+        started_at=facts.started_at, duration_s=facts.duration_s, verdict=decision.verdict,
+        readiness=overall, confidence=conf, reasons=decision.reasons,
+        outstanding=decision.outstanding, components=results, scoring_version=SCORING_VERSION,
+        policy=policy.model_dump(), interrupted=facts.interrupted,
+        unreachable=facts.unreachable, gates_file=facts.gates_file, tool_version=__version__,
+    )
+
+
+def _component(spec: ComponentSpec, checks: list[CheckResult], policy: VerdictPolicy,
+               facts: RunFacts) -> ComponentResult:
+    readiness = component_readiness(checks)
+    notes = _summary_note(checks) + list(facts.notes.get(spec.name, ()))
+    return ComponentResult(
+        name=spec.name, weight=spec.weight, blocking=spec.blocking, readiness=readiness,
+        status=component_status(checks, len(checks)),
+        risk=component_risk(readiness, checks, policy.go_at), notes=notes, checks=checks,
+        planned=len(checks),
+    )
+
+
+def _summary_note(checks: Sequence[CheckResult]) -> list[str]:
+    if not checks:
+        return ["no checks were planned"]
+    counts = Counter(c.outcome for c in checks)
+    parts = [f"{counts[o]} {o.value}" for o in Outcome if counts[o]]
+    notes = [f"{len(checks)} checks: " + ", ".join(parts)]
+    worst = [c for c in checks if c.outcome in (Outcome.FAILED, Outcome.WARNED, Outcome.ERRORED)]
+    notes += [f"{c.id}: {c.message}" for c in worst[:3]]
+    if len(worst) > 3:
+        notes.append(f"... and {len(worst) - 3} more")
+    return notes

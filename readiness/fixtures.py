@@ -1,0 +1,64 @@
+"""Fixtures a suite's checks use: the run, the target, their component, the recorder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from . import __version__
+from .config import Component
+from .gate import GateRun
+from .recorder import CheckRecorder
+
+USER_AGENT = f"readiness-gate/{__version__}"
+
+
+@pytest.fixture(scope="session")
+def gate(request: pytest.FixtureRequest) -> GateRun:
+    """The current gate run (configuration, target, run directory)."""
+    from .plugin import gate_run
+
+    run = gate_run(request.config)
+    if run is None:
+        raise pytest.UsageError(
+            "readiness checks need a gate: run `readiness-gate` or pass --gates/--target")
+    return run
+
+
+@pytest.fixture(scope="session")
+def target(gate: GateRun) -> str:
+    """Base URL of the target, without a trailing slash."""
+    return gate.target.rstrip("/")
+
+
+@pytest.fixture
+def component(gate: GateRun, request: pytest.FixtureRequest) -> Component:
+    """Configuration of the component the requesting check belongs to."""
+    from .plugin import META_KEY
+
+    return gate.config.components[request.node.stash[META_KEY].component]
+
+
+@pytest.fixture
+def check(request: pytest.FixtureRequest, gate: GateRun) -> CheckRecorder:
+    """Record this check's result: ``check.metric(...)``, ``check.expect(...)``."""
+    from .plugin import META_KEY, RECORDER_KEY
+
+    meta = request.node.stash.get(META_KEY, None)
+    if meta is None:
+        raise pytest.UsageError(f"{request.node.nodeid} is not inside a configured suite folder")
+    recorder = CheckRecorder(meta)
+    request.node.stash[RECORDER_KEY] = recorder
+    return recorder
+
+
+@pytest.fixture(scope="session")
+def http(gate: GateRun) -> Iterator[requests.Session]:
+    """One HTTP session for the run: a stable User-Agent, connection reuse, no env proxies
+    (a gate measures the target, not a corporate proxy in front of it)."""
+    with requests.Session() as session:
+        session.headers["User-Agent"] = USER_AGENT
+        session.trust_env = False
+        yield session

@@ -1,0 +1,95 @@
+"""The state of one gate run: its configuration, target, run directory and recorded checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import config as gate_config
+from .model import CheckResult, GateResult
+
+
+def new_run_id(now: dt.datetime) -> str:
+    # Sortable by time; the suffix keeps two runs started in the same second apart.
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+
+
+@dataclass
+class GateOptions:
+    """The command-line side of a run (what pytest's options carry)."""
+
+    gates: str = "gates.yaml"
+    target: str | None = None
+    profile: str | None = None
+    pages: list[str] = field(default_factory=list)
+    report_dir: str = "reports"
+    demo: str | None = None
+    components: list[str] = field(default_factory=list)
+    run_id: str | None = None
+
+
+@dataclass
+class GateRun:
+    config: gate_config.GateConfig
+    options: GateOptions
+    run_id: str
+    run_dir: Path
+    started_at: dt.datetime
+    started_monotonic: float
+    target: str = ""
+    demo: Any = None  # the DemoServer when the bundled demo target serves this run
+    results: list[CheckResult] = field(default_factory=list)
+    unreachable: str | None = None
+    notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    result: GateResult | None = None
+    written: dict[str, Path] = field(default_factory=dict)
+
+    @classmethod
+    def prepare(cls, options: GateOptions) -> GateRun:
+        """Load and check everything that can be wrong before any request is sent."""
+        target = options.target or os.environ.get("READINESS_TARGET") or None
+        if options.demo and target:
+            raise gate_config.ConfigError(
+                "--demo starts the bundled demo target; it cannot be combined with --target"
+                " or READINESS_TARGET", field="--demo")
+        if target:
+            gate_config.check_target(target)
+        cfg = gate_config.load(options.gates, profile=options.profile, target=target,
+                               pages=options.pages or None)
+        if options.components:
+            unknown = [c for c in options.components if c not in cfg.components]
+            if unknown:
+                raise gate_config.ConfigError(
+                    f"component '{unknown[0]}' is not in this run"
+                    f" (available: {', '.join(cfg.components)})", field="--component")
+            cfg.components = {n: cfg.components[n] for n in options.components}
+        for page in cfg.pages:
+            if not page.startswith("/"):
+                raise gate_config.ConfigError(
+                    f"page '{page}' must be a path starting with '/'", field="--page")
+        now = dt.datetime.now(dt.UTC)
+        run_id = options.run_id or new_run_id(now)
+        return cls(config=cfg, options=options, run_id=run_id,
+                   run_dir=Path(options.report_dir) / run_id, started_at=now,
+                   started_monotonic=time.monotonic())
+
+    @property
+    def wants_demo(self) -> bool:
+        return self.config.target in (None, "demo")
+
+    @property
+    def duration_s(self) -> float:
+        return time.monotonic() - self.started_monotonic
+
+    def add(self, result: CheckResult) -> None:
+        self.results.append(result)
+
+    def note(self, component: str, text: str) -> None:
+        """A line for the component's notes in the matrix (e.g. a security grade)."""
+        self.notes[component].append(text)

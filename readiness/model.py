@@ -1,0 +1,161 @@
+"""The data every part of the gate passes around: check results, components, the gate result.
+
+Plain dataclasses, no behaviour beyond (de)serialisation: scoring lives in ``scoring.py``,
+I/O in the plugin and the report writers.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Bumped when readiness.json changes shape (tools outside the project read it).
+SCHEMA_VERSION = "1.0.0"
+
+
+class Outcome(enum.StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"  # a blocking check that did not meet its threshold
+    WARNED = "warned"  # a non-blocking check that did not meet its threshold
+    WAIVED = "waived"  # failed or warned, but covered by an unexpired waiver
+    ERRORED = "errored"  # could not be measured: never counts as passed
+    SKIPPED = "skipped"  # not run (unreachable target, opt-in not given, ...)
+
+    @property
+    def ran(self) -> bool:
+        """True when the check produced a judgement (it counts towards coverage)."""
+        return self in (Outcome.PASSED, Outcome.FAILED, Outcome.WARNED, Outcome.WAIVED)
+
+
+class Verdict(enum.StrEnum):
+    GO = "GO"
+    NO_GO = "NO-GO"
+    INCONCLUSIVE = "INCONCLUSIVE"
+
+    @property
+    def exit_code(self) -> int:
+        return {Verdict.GO: 0, Verdict.NO_GO: 1, Verdict.INCONCLUSIVE: 3}[self]
+
+
+class Risk(enum.StrEnum):
+    LOW = "LOW"
+    MEDIUM = "MEDIUM"
+    HIGH = "HIGH"
+
+
+@dataclass
+class Evidence:
+    """One piece of proof behind a check: a text, a URL, a JSON blob, an image or HTML file."""
+
+    kind: str  # text | url | json | image | html | table
+    label: str
+    content: Any = None  # text or JSON-able data; for files, the path relative to the run dir
+    mime: str | None = None
+
+
+@dataclass
+class CheckResult:
+    id: str  # stable, namespaced by component: "smoke.status./api"
+    component: str
+    title: str
+    outcome: Outcome
+    score: float | None = None  # in [0, 1]; None when the check did not run
+    value: Any = None  # what was measured
+    unit: str | None = None
+    threshold: dict[str, Any] | None = None  # e.g. {"good": 500, "poor": 2000} or {"expected": 200}
+    blocking: bool = False
+    weight: float = 1.0
+    message: str = ""  # one line: why it passed, failed, errored or was skipped
+    evidence: list[Evidence] = field(default_factory=list)
+    samples: list[float] = field(default_factory=list)  # repeated measurements: feed the spread
+    waiver: dict[str, Any] | None = None  # the waiver that applied (or expired), if any
+    duration_s: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["outcome"] = self.outcome.value
+        return data
+
+
+@dataclass
+class ComponentResult:
+    name: str
+    weight: float
+    blocking: bool
+    readiness: float | None  # 0-100; None when no check of the component ran
+    status: str  # passed | warned | failed | incomplete | not-run
+    risk: Risk
+    notes: list[str]
+    checks: list[CheckResult]
+    planned: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "weight": self.weight,
+            "blocking": self.blocking,
+            "readiness": self.readiness,
+            "status": self.status,
+            "risk": self.risk.value,
+            "notes": self.notes,
+            "planned": self.planned,
+            "checks": [c.to_dict() for c in self.checks],
+        }
+
+
+@dataclass
+class Confidence:
+    value: float  # 0-1: coverage x stability
+    coverage: float  # checks that ran / checks planned
+    stability: float  # 1 - median score spread of repeated measurements (scoring.stability)
+    checks_planned: int
+    checks_ran: int
+
+
+@dataclass
+class GateResult:
+    run_id: str
+    target: str
+    profile: str | None
+    started_at: str
+    duration_s: float
+    verdict: Verdict
+    readiness: float | None
+    confidence: Confidence
+    reasons: list[str]
+    outstanding: list[str]
+    components: list[ComponentResult]
+    scoring_version: str
+    policy: dict[str, Any]
+    interrupted: bool = False
+    unreachable: str | None = None  # why the target could not be reached
+    gates_file: str | None = None
+    tool_version: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        return 130 if self.interrupted else self.verdict.exit_code
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "scoring_version": self.scoring_version,
+            "tool_version": self.tool_version,
+            "run_id": self.run_id,
+            "target": self.target,
+            "profile": self.profile,
+            "gates_file": self.gates_file,
+            "started_at": self.started_at,
+            "duration_s": round(self.duration_s, 3),
+            "interrupted": self.interrupted,
+            "unreachable": self.unreachable,
+            "verdict": self.verdict.value,
+            "exit_code": self.exit_code,
+            "readiness": self.readiness,
+            "confidence": asdict(self.confidence),
+            "policy": self.policy,
+            "reasons": self.reasons,
+            "outstanding": self.outstanding,
+            "components": [c.to_dict() for c in self.components],
+        }

@@ -1,0 +1,337 @@
+"""The engine as a pytest plugin: options, check identity, outcome normalisation, the verdict.
+
+Inert unless a gate option is given (--gates, --target, --demo, --profile, --component),
+so installing the package never changes an unrelated pytest run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+from .config import Component, ConfigError
+from .evaluate import ComponentSpec, RunFacts, evaluate
+from .gate import GateOptions, GateRun
+from .model import CheckResult, Outcome
+from .recorder import NOT_APPLICABLE, CheckMeta, CheckRecorder, UnreachableTarget
+from .scoring import judged_outcome
+from .waivers import matches, matching
+
+GATE_KEY = pytest.StashKey[GateRun]()
+META_KEY = pytest.StashKey[CheckMeta]()
+RECORDER_KEY = pytest.StashKey[CheckRecorder]()
+DONE_KEY = pytest.StashKey[CheckResult]()
+
+pytest_plugins = ["readiness.fixtures"]
+
+# pytest word and colour per outcome, for its progress line and summary counts.
+_STATUS = {
+    Outcome.PASSED: ("passed", ".", ("PASSED", {"green": True})),
+    Outcome.FAILED: ("failed", "F", ("FAILED", {"red": True})),
+    Outcome.WARNED: ("warned", "w", ("WARNED", {"yellow": True})),
+    Outcome.WAIVED: ("waived", "v", ("WAIVED", {"cyan": True})),
+    Outcome.ERRORED: ("errored", "E", ("ERRORED", {"red": True})),
+    Outcome.SKIPPED: ("skipped", "s", ("SKIPPED", {"yellow": True})),
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("readiness", "readiness gate")
+    group.addoption("--gates", default=None, metavar="FILE",
+                    help="gate definition (default: gates.yaml)")
+    group.addoption("--target", default=None, metavar="URL",
+                    help="base URL to gate (default: READINESS_TARGET, gates.yaml, the demo)")
+    group.addoption("--profile", default=None, help="profile from gates.yaml, e.g. pre-deploy")
+    group.addoption("--page", action="append", default=[], dest="pages", metavar="/PATH",
+                    help="page to check (repeatable; replaces gates.yaml's pages)")
+    group.addoption("--report-dir", default="reports", metavar="DIR",
+                    help="where reports/<run-id>/ is written (default: reports)")
+    group.addoption("--demo", default=None, choices=("healthy", "broken"),
+                    help="serve the bundled demo target in this mode and gate it")
+    group.addoption("--component", action="append", default=[], dest="components",
+                    metavar="NAME", help="run only this component (repeatable)")
+    group.addoption("--run-id", default=None, help="name of the run directory")
+    parser.addini("readiness_gates", "default gates file", default="gates.yaml")
+
+
+def _options(config: pytest.Config) -> GateOptions | None:
+    opt = config.option
+    if not any((opt.gates, opt.target, opt.profile, opt.demo, opt.components, opt.pages)):
+        return None
+    return GateOptions(gates=opt.gates or config.getini("readiness_gates"), target=opt.target,
+                       profile=opt.profile, pages=list(opt.pages), report_dir=opt.report_dir,
+                       demo=opt.demo, components=list(opt.components), run_id=opt.run_id)
+
+
+def gate_run(config: pytest.Config) -> GateRun | None:
+    """The current run, for suites that parametrize from their settings at collection."""
+    return config.stash.get(GATE_KEY, None)
+
+
+def component_for(config: pytest.Config, suite_dir: Path) -> Component | None:
+    """The configured component whose suite lives in ``suite_dir`` (None if not selected)."""
+    run = gate_run(config)
+    if run is None:
+        return None
+    suite_dir = Path(suite_dir).resolve()
+    return next((c for c in run.config.components.values() if c.suite_dir == suite_dir), None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    # Configuration is checked before pytest starts a session, so a bad gates.yaml is one
+    # line on stderr and exit 2, never a traceback or pytest's own usage-error code.
+    options = _options(config)
+    if options is None or config.option.help or config.option.version:
+        return None
+    try:
+        run = GateRun.prepare(options)
+    except ConfigError as exc:
+        sys.stderr.write(f"readiness-gate: error: {exc}\n")
+        return 2
+    config.stash[GATE_KEY] = run
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        config.args = [str(c.suite_dir) for c in run.config.components.values()]
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "check(id=None, title=None, probe=False): metadata of a readiness check")
+    config.addinivalue_line(
+        "markers", f"{NOT_APPLICABLE}: the check does not apply to this run (not planned)")
+    run = gate_run(config)
+    if run is None:
+        return
+    run.run_dir.mkdir(parents=True, exist_ok=True)
+    # pytest-html writes report.html into the run directory unless told otherwise.
+    if hasattr(config.option, "htmlpath") and not config.option.htmlpath:
+        config.option.htmlpath = str(run.run_dir / "report.html")
+        config.option.self_contained_html = True
+    if config.pluginmanager.hasplugin("html"):
+        from .reports.pytest_html import MatrixInjector
+
+        config.pluginmanager.register(MatrixInjector(run), "readiness-html-matrix")
+    if run.wants_demo:
+        from .demo import DemoServer
+
+        run.demo = DemoServer(mode=run.options.demo or "healthy").start()
+        run.target = run.demo.url
+    else:
+        run.target = run.config.target or ""
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run = gate_run(config)
+    if run is not None and run.demo is not None:
+        run.demo.stop()
+
+
+def _component_of(run: GateRun, path: Path) -> str | None:
+    for name, comp in run.config.components.items():
+        if path.is_relative_to(comp.suite_dir):
+            return name
+    return None
+
+
+def _meta(run: GateRun, item: pytest.Item, component: str) -> CheckMeta:
+    marker = item.get_closest_marker("check")
+    kwargs = marker.kwargs if marker else {}
+    base = (marker.args[0] if marker and marker.args else kwargs.get("id")) or (
+        f"{component}.{item.name.split('[')[0].removeprefix('test_')}")
+    if not base.startswith(f"{component}."):
+        base = f"{component}.{base}"
+    callspec = getattr(item, "callspec", None)
+    check_id = f"{base}.{callspec.id}" if callspec else base
+    doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
+    title = kwargs.get("title") or (doc[0] if doc else check_id)
+    comp = run.config.components[component]
+    override = next((o for pattern, o in comp.checks.items() if matches(check_id, pattern)),
+                    None)
+    blocking = comp.blocking if override is None or override.blocking is None else override.blocking
+    weight = 1.0 if override is None or override.weight is None else override.weight
+    return CheckMeta(check_id, component, title, blocking, weight)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
+                                  items: list[pytest.Item]) -> None:
+    run = gate_run(config)
+    if run is None:
+        return
+    order = list(run.config.components)
+    # Checks that do not apply (e.g. no endpoint asks for a regex) are not planned at all:
+    # they must neither count as skipped nor lower coverage.
+    dropped = [i for i in items if i.get_closest_marker(NOT_APPLICABLE)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [i for i in items if not i.get_closest_marker(NOT_APPLICABLE)]
+    seen: dict[str, str] = {}
+    for item in items:
+        component = _component_of(run, item.path)
+        if component is None:
+            continue
+        meta = _meta(run, item, component)
+        if meta.id in seen:
+            raise pytest.UsageError(f"check id {meta.id} is used by {seen[meta.id]} and"
+                                    f" {item.nodeid}; check ids must be unique")
+        seen[meta.id] = item.nodeid
+        item.stash[META_KEY] = meta
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        meta = item.stash.get(META_KEY, None)
+        if meta is None:
+            return (1, len(order))
+        marker = item.get_closest_marker("check")
+        probe = bool(marker and marker.kwargs.get("probe"))
+        return (0 if probe else 1, order.index(meta.component))
+
+    items.sort(key=rank)  # stable: file order is kept within a component
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    # A suite module that fails to import must not vanish from the matrix: it is a gap.
+    report = yield
+    run = gate_run(collector.config)
+    if run is None or not report.failed or not report.fspath:
+        return report
+    component = _component_of(run, Path(report.fspath).resolve())
+    if component is not None:
+        run.add(CheckResult(id=f"{component}.collection.{Path(report.fspath).name}",
+                            component=component, title="suite module could be collected",
+                            outcome=Outcome.ERRORED,
+                            message=str(report.longrepr).strip().splitlines()[-1][:300]))
+    return report
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    run = gate_run(item.config)
+    if run is not None and run.unreachable and META_KEY in item.stash:
+        pytest.skip(f"target unreachable: {run.unreachable}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    run = gate_run(item.config)
+    meta = item.stash.get(META_KEY, None)
+    if run is None or meta is None or DONE_KEY in item.stash:
+        return report
+    if (report.when == "setup" and report.passed) or report.when == "teardown":
+        return report
+    recorder = item.stash.get(RECORDER_KEY, None)
+    result = _normalise(meta, recorder, call, report)
+    if recorder is not None and recorder.unreachable:
+        run.unreachable = recorder.unreachable
+    run.add(result)
+    item.stash[DONE_KEY] = result
+    _align_report(report, result, run)
+    return report
+
+
+def _normalise(meta: CheckMeta, recorder: CheckRecorder | None, call: pytest.CallInfo,
+               report: pytest.TestReport) -> CheckResult:
+    """Whatever the test did, exactly one CheckResult comes out (Lighthouse's _runAudit)."""
+    recorded = recorder.result if recorder else None
+    excinfo = call.excinfo
+
+    def build(outcome: Outcome, message: str, score: float | None = None) -> CheckResult:
+        return CheckResult(id=meta.id, component=meta.component, title=meta.title,
+                           outcome=outcome, score=score, blocking=meta.blocking,
+                           weight=meta.weight, message=message[:500],
+                           evidence=recorder.evidence if recorder else [])
+
+    if excinfo is None:
+        return recorded or build(Outcome.ERRORED, "the check recorded no result")
+    if report.skipped:
+        return recorded or build(Outcome.SKIPPED, _skip_reason(report))
+    if excinfo.errisinstance(UnreachableTarget) and recorded:
+        return recorded
+    text = _exception_line(excinfo)
+    if report.when == "setup":
+        return build(Outcome.ERRORED, f"could not gather: {text}")
+    if excinfo.errisinstance((AssertionError, pytest.fail.Exception)):
+        if recorded and recorded.outcome is not Outcome.PASSED:
+            return recorded
+        outcome = judged_outcome(False, meta.blocking)
+        return build(outcome, text or "assertion failed", 0.0)
+    return build(Outcome.ERRORED, text)
+
+
+def _exception_line(excinfo: pytest.ExceptionInfo) -> str:
+    message = str(excinfo.value).strip().splitlines()
+    first = message[0] if message else ""
+    if excinfo.errisinstance((AssertionError, pytest.fail.Exception)):
+        return first
+    return f"{excinfo.typename}: {first}" if first else excinfo.typename
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return "skipped"
+
+
+def _align_report(report: pytest.TestReport, result: CheckResult, run: GateRun) -> None:
+    """Make pytest's own report (progress, pytest-html, exit summary) tell the check's story."""
+    outcome = result.outcome
+    waiver = matching(result.id, run.config.waivers)
+    if outcome in (Outcome.FAILED, Outcome.WARNED) and waiver and (
+            waiver.expires >= dt.date.today()):
+        outcome = Outcome.WAIVED
+    report.readiness_outcome = outcome.value  # type: ignore[attr-defined]
+    report.readiness_check = result.id  # type: ignore[attr-defined]
+    if outcome in (Outcome.FAILED, Outcome.ERRORED):
+        report.outcome = "failed"
+        if report.longrepr is None or report.passed:
+            report.longrepr = f"{result.id}: {result.message}"
+    elif outcome is not Outcome.SKIPPED:  # skips come from pytest.skip: already aligned
+        report.outcome = "passed"
+        report.longrepr = None
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
+    outcome = getattr(report, "readiness_outcome", None)
+    if outcome is None:
+        return None
+    return _STATUS[Outcome(outcome)]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    run = gate_run(session.config)
+    if run is None:
+        return
+    interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+    components = run.config.components
+    for name, comp in components.items():
+        if not interrupted and not any(r.component == name for r in run.results):
+            run.add(CheckResult(id=f"{name}.suite", component=name, title="suite has checks",
+                                outcome=Outcome.ERRORED,
+                                message=f"no checks were collected from {comp.suite_dir}"))
+    facts = RunFacts(
+        run_id=run.run_id, target=run.target, profile=run.config.profile,
+        started_at=run.started_at.isoformat(timespec="seconds"), duration_s=run.duration_s,
+        today=dt.date.today(), gates_file=str(run.config.path), unreachable=run.unreachable,
+        interrupted=interrupted, notes=run.notes)
+    specs = [ComponentSpec(n, c.weight, c.blocking) for n, c in components.items()]
+    run.result = evaluate(run.results, specs, run.config.verdict, run.config.waivers, facts)
+    from .reports.writer import write_reports
+
+    run.written = write_reports(run.result.to_dict(), run.run_dir, Path(run.options.report_dir))
+    session.exitstatus = run.result.exit_code
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    run = gate_run(config)
+    if run is None or run.result is None:
+        return
+    from .terminal import print_summary
+
+    print_summary(terminalreporter, run.result.to_dict(), run.written)

@@ -1,0 +1,146 @@
+"""The `check` fixture's object: how a suite's test records what it measured.
+
+A test gathers (usually through a cached fixture) and then judges with one of:
+
+    check.metric(value, unit="ms", threshold=Threshold(good=300, poor=1000))
+    check.expect(resp.status_code == 200, value=resp.status_code, expected=200)
+    check.no_data("the endpoint returned no timing")      # errored: nothing measured
+    check.skip("opt-in only: set security.active")       # skipped, with its reason
+
+The engine turns the call into a CheckResult; the outcome (passed / failed / warned) comes
+from the threshold and the check's blocking flag, never from the test's say-so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from .config import Threshold
+from .model import CheckResult, Evidence, Outcome
+from .scoring import judged_outcome, metric_outcome, metric_score
+
+
+@dataclass(frozen=True)
+class CheckMeta:
+    """What is known about a check before it runs (Lighthouse's audit `meta`)."""
+
+    id: str
+    component: str
+    title: str
+    blocking: bool
+    weight: float
+
+
+NOT_APPLICABLE = "readiness_not_applicable"
+
+
+def not_applicable() -> Any:
+    """A parameter for a check with nothing to apply to: the engine drops it from the plan."""
+    return pytest.param(None, id="n/a", marks=getattr(pytest.mark, NOT_APPLICABLE))
+
+
+class UnreachableTarget(Exception):
+    """Raised by a probe check when the target cannot be reached at all."""
+
+
+class CheckRecorder:
+    def __init__(self, meta: CheckMeta) -> None:
+        self.meta = meta
+        self.result: CheckResult | None = None
+        self.unreachable: str | None = None
+        self._evidence: list[Evidence] = []
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        """Evidence attached so far (kept even when the check then errors)."""
+        return list(self._evidence)
+
+    def attach(self, *items: Evidence) -> None:
+        """Add evidence to the result this check will record."""
+        self._evidence.extend(items)
+
+    def metric(
+        self,
+        value: float | None,
+        *,
+        threshold: Threshold,
+        unit: str | None = None,
+        samples: Sequence[float] = (),
+        evidence: Iterable[Evidence] = (),
+        message: str = "",
+    ) -> CheckResult:
+        """Judge a measured number on its good/poor curve. ``None`` means nothing was measured:
+        the check is errored, never passed (a threshold without data proves nothing)."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return self.no_data(message or "no data: nothing was measured", evidence=evidence)
+        value = float(value)
+        higher = threshold.higher_is_better
+        outcome = metric_outcome(value, threshold.good, threshold.poor, self.meta.blocking,
+                                 higher_is_better=higher)
+        score = metric_score(value, threshold.good, threshold.poor, higher_is_better=higher)
+        if not message:
+            message = _metric_message(value, threshold, unit)
+        return self._record(outcome, score, value, unit, threshold.model_dump(), message,
+                            evidence, samples)
+
+    def expect(
+        self,
+        passed: bool,
+        *,
+        value: Any = None,
+        expected: Any = None,
+        unit: str | None = None,
+        evidence: Iterable[Evidence] = (),
+        message: str = "",
+    ) -> CheckResult:
+        """A binary check: 1 if ``passed`` else 0."""
+        outcome = judged_outcome(bool(passed), self.meta.blocking)
+        if not message:
+            message = f"got {value!r}" + ("" if passed else f", expected {expected!r}")
+        threshold = None if expected is None else {"expected": expected}
+        return self._record(outcome, 1.0 if passed else 0.0, value, unit, threshold, message,
+                            evidence)
+
+    def no_data(self, message: str, *, evidence: Iterable[Evidence] = ()) -> CheckResult:
+        return self._record(Outcome.ERRORED, None, None, None, None, message, evidence)
+
+    def unreachable_target(self, message: str, *, evidence: Iterable[Evidence] = ()) -> None:
+        """Record this check as errored and tell the engine to skip every later check."""
+        self.no_data(message, evidence=evidence)
+        self.unreachable = message
+        raise UnreachableTarget(message)
+
+    def skip(self, reason: str) -> None:
+        self._record(Outcome.SKIPPED, None, None, None, None, reason, ())
+        pytest.skip(reason)
+
+    def _record(self, outcome: Outcome, score: float | None, value: Any, unit: str | None,
+                threshold: dict[str, Any] | None, message: str, evidence: Iterable[Evidence],
+                samples: Sequence[float] = ()) -> CheckResult:
+        if self.result is not None:
+            raise RuntimeError(f"check {self.meta.id} recorded twice; one test records one check")
+        result = CheckResult(
+            id=self.meta.id, component=self.meta.component, title=self.meta.title,
+            outcome=outcome, score=score, value=value, unit=unit, threshold=threshold,
+            blocking=self.meta.blocking, weight=self.meta.weight, message=message,
+            evidence=[*self._evidence, *evidence], samples=[float(s) for s in samples],
+        )
+        self.result = result
+        return result
+
+
+def _metric_message(value: float, threshold: Threshold, unit: str | None) -> str:
+    suffix = f" {unit}" if unit else ""
+    if threshold.good == threshold.poor:
+        limit = "at least" if threshold.higher_is_better else "at most"
+        return f"{value:g}{suffix}; budget: {limit} {threshold.good:g}{suffix}"
+    return f"{value:g}{suffix} (good at {threshold.good:g}, poor at {threshold.poor:g})"

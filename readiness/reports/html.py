@@ -1,0 +1,199 @@
+"""readiness.html (the stakeholder dashboard) and the matrix fragment for pytest-html's report.
+
+Rendering only: every figure comes from the readiness.json dict. Autoescaping is on and no
+template marks data ``|safe``, so target-controlled text can never become markup. The page is
+self-contained (inline CSS, images as data URIs, no scripts) and a CSP forbids any fetch.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import mimetypes
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from readiness.reports.markdown import (
+    format_number,
+    format_percent,
+    format_ratio,
+    format_score,
+    format_seconds,
+    format_threshold,
+    format_value,
+)
+
+TEMPLATES = Path(__file__).with_name("templates")
+MAX_EMBED_BYTES = 5_000_000  # larger screenshots bloat the page; they are linked instead
+MAX_TEXT_CHARS = 100_000  # a huge evidence blob must not make the dashboard unusable
+_IMAGE_MIME = re.compile(r"^image/[a-z0-9.+-]+$")
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "x"
+
+
+@functools.cache
+def _env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,  # a typo in a template fails the tests, not silently blanks
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        pct=format_percent,
+        ratio=format_ratio,
+        score=format_score,
+        seconds=format_seconds,
+        threshold=format_threshold,
+        value=format_value,
+        num=lambda v: "—" if v is None else format_number(v),
+        cls=slugify,
+        bar=lambda v: f"{min(max(float(v or 0.0), 0.0), 100.0):.1f}",
+    )
+    return env
+
+
+def _anchors(result: dict[str, Any]) -> dict[str, str]:
+    """A unique anchor per component and check: distinct ids can slugify alike."""
+    anchors: dict[str, str] = {}
+    for comp in result.get("components", []):
+        keys = [("component", comp["name"])] + [("check", c["id"]) for c in comp.get("checks", [])]
+        for kind, key in keys:
+            if f"{kind}:{key}" in anchors:
+                continue
+            base = anchor = f"{kind}-{slugify(key)}"
+            n = 2
+            while anchor in anchors.values():
+                anchor, n = f"{base}-{n}", n + 1
+            anchors[f"{kind}:{key}"] = anchor
+    return anchors
+
+
+def _inside(run_dir: Path, relative: str) -> Path | None:
+    """The file under run_dir, or None if the path escapes it (evidence paths are relative)."""
+    base = run_dir.resolve()
+    path = (base / relative).resolve()
+    return path if path.is_relative_to(base) else None
+
+
+def _as_text(content: Any) -> str:
+    text = (
+        content
+        if isinstance(content, str)
+        else json.dumps(content, indent=2, ensure_ascii=False, default=str)
+    )
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS] + f"\n… truncated ({len(text):,} characters in all)"
+    return text
+
+
+def _is_relative(path: str) -> bool:
+    parts = urlsplit(path)
+    return not (parts.scheme or parts.netloc or path.startswith(("/", "\\")))
+
+
+def _image(view: dict[str, Any], content: Any, mime: str | None, run_dir: Path | None) -> None:
+    if not isinstance(content, str) or run_dir is None:
+        view["note"] = "Image not embedded: no run directory to read it from."
+        return
+    path = _inside(run_dir, content)
+    if path is None or not path.is_file():
+        view["note"] = "Image file missing; not embedded."
+        return
+    mime = mime or mimetypes.guess_type(path.name)[0] or ""
+    if not _IMAGE_MIME.match(mime):
+        view["note"] = f"Not embedded: {mime or 'unknown type'} is not an image type."
+    elif path.stat().st_size > MAX_EMBED_BYTES:
+        view["href"], view["note"] = quote(content, safe="/._-~"), "Too large to embed; linked."
+    else:
+        encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+        view["data_uri"] = f"data:{mime};base64,{encoded}"
+
+
+def _html_link(view: dict[str, Any], content: Any, run_dir: Path | None) -> None:
+    if not isinstance(content, str) or not _is_relative(content):
+        view["note"] = "Not linked: not a path relative to the run directory."
+        return
+    path = _inside(run_dir, content) if run_dir is not None else None
+    if run_dir is not None and (path is None or not path.exists()):
+        view["note"] = "File missing from the run directory."
+        return
+    view["href"] = quote(content, safe="/._-~")
+
+
+def evidence_view(evidence: dict[str, Any], run_dir: Path | None) -> dict[str, Any]:
+    """What the template needs to show one evidence item; the decisions stay out of Jinja."""
+    kind, content = evidence.get("kind", "text"), evidence.get("content")
+    view: dict[str, Any] = {
+        "kind": kind,
+        "label": evidence.get("label") or kind,
+        "text": _as_text(content),
+        "href": None,
+        "external": False,
+        "data_uri": None,
+        "columns": None,
+        "rows": None,
+        "note": None,
+    }
+    if kind == "url":
+        # Only web links are clickable: a javascript: or file: URL stays inert text.
+        if isinstance(content, str) and urlsplit(content).scheme in ("http", "https"):
+            view["href"], view["external"] = content, True
+        else:
+            view["note"] = "Not linked: not an http(s) URL."
+    elif kind == "table" and _is_table(content):
+        view["columns"] = [format_value(c) for c in content["columns"]]
+        view["rows"] = [[format_value(cell) for cell in row] for row in content["rows"]]
+    elif kind == "image":
+        _image(view, content, evidence.get("mime"), run_dir)
+    elif kind == "html":
+        _html_link(view, content, run_dir)
+    return view
+
+
+def _is_table(content: Any) -> bool:
+    return (
+        isinstance(content, dict)
+        and isinstance(content.get("columns"), list)
+        and isinstance(content.get("rows"), list)
+        and all(isinstance(row, list) for row in content["rows"])
+    )
+
+
+def _context(result: dict[str, Any], run_dir: Path | None, link_base: str) -> dict[str, Any]:
+    anchors = _anchors(result)
+    return {
+        "r": result,
+        "link_base": link_base,
+        "anchor": lambda kind, key: anchors[f"{kind}:{key}"],
+        "evidence": lambda ev: evidence_view(ev, run_dir),
+        "verdict_class": {"GO": "go", "NO-GO": "nogo"}.get(result.get("verdict"), "inconclusive"),
+    }
+
+
+def render_dashboard(result: dict[str, Any], run_dir: Path | None = None) -> str:
+    """The full readiness.html page. ``run_dir`` is where image evidence is read from."""
+    run_dir = Path(run_dir) if run_dir is not None else None
+    return _env().get_template("dashboard.html.j2").render(_context(result, run_dir, ""))
+
+
+def render_matrix(result: dict[str, Any], link_base: str = "readiness.html") -> str:
+    """Verdict banner + matrix as a self-styled fragment for the top of pytest-html's report.
+
+    Component links point into ``link_base`` (the dashboard next to report.html).
+    """
+    return _env().get_template("matrix.html.j2").render(_context(result, None, link_base))
+
+
+def write_dashboard(result: dict[str, Any], run_dir: Path) -> Path:
+    path = Path(run_dir) / "readiness.html"
+    path.write_text(render_dashboard(result, run_dir), encoding="utf-8")
+    return path

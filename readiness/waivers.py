@@ -1,0 +1,51 @@
+"""Waivers: accepted failures with an owner and an expiry date (pure functions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from collections.abc import Sequence
+from dataclasses import replace
+
+from .config import Waiver
+from .model import CheckResult, Outcome
+
+
+def matches(check_id: str, pattern: str) -> bool:
+    """Check ids in waivers and overrides are exact ids or shell-style globs."""
+    return fnmatch.fnmatchcase(check_id, pattern)
+
+
+def matching(check_id: str, waivers: Sequence[Waiver]) -> Waiver | None:
+    """The first waiver whose check id (or glob) matches ``check_id``."""
+    return next((w for w in waivers if matches(check_id, w.check)), None)
+
+
+def apply_waivers(
+    checks: Sequence[CheckResult], waivers: Sequence[Waiver], today: dt.date
+) -> tuple[list[CheckResult], list[str]]:
+    """Waive failed/warned checks covered by a live waiver.
+
+    A waiver is valid through its expiry date. An expired one no longer waives: the check keeps
+    its outcome, carries the expired waiver for the record, and a note says so.
+    Errored and skipped checks are never waived: a waiver accepts a known failure, not a gap.
+    """
+    notes = [
+        f"waiver for {w.check} expired on {w.expires.isoformat()} (owner {w.owner}):"
+        " it no longer waives"
+        for w in waivers
+        if w.expires < today
+    ]
+    result = []
+    for check in checks:
+        waiver = matching(check.id, waivers)
+        if waiver is None or check.outcome not in (Outcome.FAILED, Outcome.WARNED):
+            result.append(check)
+            continue
+        record = {**waiver.model_dump(mode="json"), "expired": waiver.expires < today}
+        if record["expired"]:
+            message = f"{check.message} (waiver expired on {waiver.expires.isoformat()})"
+            result.append(replace(check, waiver=record, message=message.strip()))
+        else:
+            result.append(replace(check, outcome=Outcome.WAIVED, waiver=record))
+    return result, notes

@@ -1,0 +1,89 @@
+"""gates.yaml keys of the smoke component (validated by the engine when the file loads)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from readiness.config import Threshold
+
+DEFAULT_LATENCY = Threshold(good=500, poor=2000)
+
+
+class Endpoint(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    name: str | None = Field(default=None, description="stable id suffix (default: the path)")
+    method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
+    headers: dict[str, str] = {}
+    body: str | None = None
+    status: list[int] = [200]
+    latency_ms: Threshold | None = None  # default: the component's thresholds.latency_ms
+    contains: list[str] = []
+    regex: str | None = None
+    json_fields: dict[str, Any] = Field(default={}, alias="json")  # dotted path -> value
+    max_redirects: int | None = Field(default=None, ge=0)
+    final_url: str | None = None  # a path on the target or an absolute URL
+    max_bytes: int | None = Field(default=None, gt=0)
+
+    @field_validator("path")
+    @classmethod
+    def _absolute_path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with '/' (it is joined to the target URL)")
+        return value
+
+    @field_validator("status", "contains", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return value if isinstance(value, list) else [value]
+
+    @field_validator("latency_ms", mode="before")
+    @classmethod
+    def _budget(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return {"good": value, "poor": value}
+        return value
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression: {exc}") from None
+        return value
+
+    @property
+    def id(self) -> str:
+        return self.name or self.path
+
+
+class Availability(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = "/"
+    requests: int = Field(default=50, ge=1, le=10_000)
+    slo: float = Field(default=0.999, gt=0, le=1)  # share of requests that must succeed
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    endpoints: list[Endpoint] = []  # none: every configured page must answer 200
+    availability: Availability | None = Availability()
+    latency_samples: int = Field(default=3, ge=1, le=50)  # timed requests per endpoint
+    verify_tls: bool = True
+    ca_bundle: str | None = None  # trust this CA file (staging certificates)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Settings:
+        ids = [e.id for e in self.endpoints]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"endpoint ids must be unique; set 'name' on: {duplicates}")
+        return self

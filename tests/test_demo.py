@@ -1,0 +1,469 @@
+"""The bundled demo target (readiness.demo), exercised over real sockets on 127.0.0.1.
+
+Gates and suites rely on healthy mode being clean and on broken mode's defects being exact,
+so both are pinned here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import ssl
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from readiness.demo import MODES, DemoServer, create_app
+from readiness.demo.app import CSP, PRODUCTS
+
+SLOW_S = 0.3  # broken mode's /products delay, kept short so the file stays fast
+HTML_PAGES = ("/", "/about", "/products", "/login")
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+HEALTHY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+@pytest.fixture(scope="module")
+def healthy() -> Iterator[DemoServer]:
+    with DemoServer("healthy") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def broken() -> Iterator[DemoServer]:
+    with DemoServer("broken", slow_s=SLOW_S) as server:
+        yield server
+
+
+@pytest.fixture(params=MODES)
+def server(request: pytest.FixtureRequest) -> DemoServer:
+    """Each mode's server, for behaviour both modes must share."""
+    return request.getfixturevalue(request.param)
+
+
+def get(server: DemoServer, path: str, **kwargs: object) -> requests.Response:
+    return requests.get(server.url + path, allow_redirects=False, timeout=5, **kwargs)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def login(server: DemoServer, session: requests.Session, password: str) -> requests.Response:
+    return session.post(
+        server.url + "/login",
+        data={"username": "demo", "password": password},
+        allow_redirects=False,
+        timeout=5,
+    )
+
+
+# --- app construction ------------------------------------------------------------------
+
+
+def test_unknown_mode_is_rejected_with_valid_modes_named() -> None:
+    with pytest.raises(ValueError, match="healthy, broken"):
+        create_app("flaky")
+
+
+def test_modes() -> None:
+    assert MODES == ("healthy", "broken")
+
+
+# --- routes shared by both modes --------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/about", "/login"])
+def test_html_pages_share_the_layout(server: DemoServer, path: str) -> None:
+    response = get(server, path)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    html = response.text
+    assert re.search(r"<title>Acme Shop — [^<]+</title>", html)
+    assert '<meta charset="utf-8">' in html
+    assert 'name="viewport"' in html
+    for tag in ("<header", "<nav", "<main", "<footer"):
+        assert tag in html
+    assert html.count("<h1>") == 1
+
+
+def test_home_page(server: DemoServer) -> None:
+    html = get(server, "/").text
+    assert "<title>Acme Shop — Home</title>" in html
+    assert "Welcome to Acme Shop" in html
+
+
+def test_products_page_lists_every_product(server: DemoServer) -> None:
+    response = get(server, "/products")
+    assert response.status_code == 200
+    for product in PRODUCTS:
+        assert product["name"] in response.text
+
+
+def test_api_health(server: DemoServer) -> None:
+    response = get(server, "/api/health")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "version": "1.4.2", "mode": server.mode}
+
+
+def test_old_home_redirects_permanently(server: DemoServer) -> None:
+    response = get(server, "/old-home")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/"
+
+
+def test_login_flow_signs_in(server: DemoServer) -> None:
+    with requests.Session() as session:
+        response = login(server, session, "demo")
+        assert response.status_code == 303
+        assert response.headers["Location"] == "/account"
+        assert "session" in session.cookies
+        account = session.get(server.url + "/account", allow_redirects=False, timeout=5)
+    assert account.status_code == 200
+    assert "Signed in as demo" in account.text
+
+
+def test_wrong_password_is_401_with_message(server: DemoServer) -> None:
+    with requests.Session() as session:
+        response = login(server, session, "wrong")
+    assert response.status_code == 401
+    assert "Incorrect username or password." in response.text
+    assert "Set-Cookie" not in response.headers
+
+
+def test_account_without_session_redirects_to_login(server: DemoServer) -> None:
+    response = get(server, "/account", cookies={"session": "forged"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/login"
+
+
+def test_unknown_path_is_an_html_404(server: DemoServer) -> None:
+    response = get(server, "/no/such/page")
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "Page not found" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_head_mirrors_get_without_a_body(server: DemoServer) -> None:
+    head = requests.head(server.url + "/", timeout=5)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert int(head.headers["Content-Length"]) == len(get(server, "/").content)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("DELETE", "/", "GET, HEAD"),
+        ("POST", "/api/health", "GET, HEAD"),
+        ("PUT", "/login", "GET, HEAD, POST"),
+    ],
+)
+def test_other_methods_are_405_with_allow(
+    server: DemoServer, method: str, path: str, allow: str
+) -> None:
+    response = requests.request(method, server.url + path, timeout=5)
+    assert response.status_code == 405
+    assert response.headers["Allow"] == allow
+
+
+# --- healthy mode -----------------------------------------------------------------------
+
+
+def test_api_products_shape(healthy: DemoServer) -> None:
+    response = get(healthy, "/api/products")
+    assert response.status_code == 200
+    products = response.json()["products"]
+    assert 3 <= len(products) <= 5
+    for product in products:
+        assert set(product) == {"id", "name", "price"}
+        assert isinstance(product["id"], int)
+        assert isinstance(product["name"], str)
+        assert isinstance(product["price"], int | float)
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/static/style.css", "text/css; charset=utf-8"),
+        ("/static/app.js", "text/javascript; charset=utf-8"),
+        ("/static/logo.png", "image/png"),
+    ],
+)
+def test_static_files(healthy: DemoServer, path: str, content_type: str) -> None:
+    response = get(healthy, path)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == content_type
+    assert "max-age=" in response.headers["Cache-Control"]
+    assert response.content
+
+
+def test_logo_is_a_small_detailed_png(healthy: DemoServer) -> None:
+    data = get(healthy, "/static/logo.png").content
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (320, 96)
+    # Chrome skips low-entropy images as LCP candidates; a solid colour would compress to
+    # a few hundred bytes, so a floor on size is a cheap proxy for visual detail.
+    assert 2_000 < len(data) < 20_000
+
+
+@pytest.mark.parametrize("path", ["/", "/products", "/api/health", "/static/style.css", "/nope"])
+def test_healthy_security_headers_are_exact(healthy: DemoServer, path: str) -> None:
+    headers = get(healthy, path).headers
+    assert {name: headers.get(name) for name in HEALTHY_HEADERS} == HEALTHY_HEADERS
+    assert "Strict-Transport-Security" not in headers  # only over https
+    assert headers["Server"] == "demo"
+    assert "X-Powered-By" not in headers
+
+
+def test_healthy_session_cookie_flags(healthy: DemoServer) -> None:
+    with requests.Session() as session:
+        cookie = login(healthy, session, "demo").headers["Set-Cookie"]
+    assert cookie.startswith("session=")
+    assert {"HttpOnly", "SameSite=Lax", "Path=/"} <= set(cookie.split("; "))
+    assert "Secure" not in cookie
+
+
+@pytest.mark.parametrize("path", [*HTML_PAGES, "/nope"])
+def test_healthy_html_is_csp_and_a11y_friendly(healthy: DemoServer, path: str) -> None:
+    html = get(healthy, path).text
+    # The healthy CSP has no 'unsafe-inline': inline styles and scripts would be blocked.
+    assert not re.search(r"\sstyle\s*=", html, re.IGNORECASE)
+    assert not re.search(r"<style\b", html, re.IGNORECASE)
+    assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", html, re.IGNORECASE)
+    assert not re.search(r"<script[^>]*>\s*[^<\s]", html, re.IGNORECASE)
+    assert not re.search(r"\son[a-z]+\s*=", html, re.IGNORECASE)
+    assert '<html lang="en">' in html
+    assert re.search(r'<img src="/static/logo.png" alt="[^"]+"', html)
+
+
+def test_healthy_login_inputs_are_labelled(healthy: DemoServer) -> None:
+    html = get(healthy, "/login").text
+    for field in ("username", "password"):
+        assert f'<label for="{field}">' in html
+        assert f'id="{field}"' in html
+
+
+def test_healthy_responses_are_fast(healthy: DemoServer) -> None:
+    for path in (*HTML_PAGES, "/api/products", "/static/logo.png"):
+        best = min(get(healthy, path).elapsed.total_seconds() for _ in range(3))
+        assert best < 0.05, f"{path} took {best * 1000:.0f} ms"
+
+
+# --- broken mode ------------------------------------------------------------------------
+
+
+def test_broken_api_products_leaks_a_traceback(broken: DemoServer) -> None:
+    response = get(broken, "/api/products")
+    assert response.status_code == 500
+    assert response.headers["Content-Type"].startswith("text/plain")
+    assert "Traceback (most recent call last):" in response.text
+    assert "ConnectionRefusedError" in response.text
+
+
+def test_broken_products_page_is_slow(broken: DemoServer) -> None:
+    started = time.perf_counter()
+    response = get(broken, "/products")
+    assert response.status_code == 200
+    assert time.perf_counter() - started >= SLOW_S
+
+
+@pytest.mark.parametrize("path", ["/", "/api/health", "/static/style.css"])
+def test_broken_has_no_security_headers_and_discloses_versions(
+    broken: DemoServer, path: str
+) -> None:
+    headers = get(broken, path).headers
+    for name in (*HEALTHY_HEADERS, "Strict-Transport-Security"):
+        assert name not in headers
+    assert headers["Server"] == "DemoServer/0.9 Python/3.11"
+    assert headers["X-Powered-By"] == "DemoFramework 2.1"
+
+
+def test_broken_session_cookie_lacks_httponly_and_samesite(broken: DemoServer) -> None:
+    with requests.Session() as session:
+        cookie = login(broken, session, "demo").headers["Set-Cookie"]
+    assert cookie.startswith("session=")
+    assert "HttpOnly" not in cookie
+    assert "SameSite" not in cookie
+
+
+def test_broken_markup_is_inaccessible(broken: DemoServer) -> None:
+    home = get(broken, "/").text
+    assert re.search(r"<html>", home)  # no lang
+    assert re.search(r"<img src=\"/static/logo.png\" width", home)  # no alt
+    assert '<body class="faded">' in home  # low-contrast text, see style.css
+    assert "<h3" in home and "<h2" not in home  # skips from h1 to h3
+    login_page = get(broken, "/login").text
+    assert "<label" not in login_page
+    assert 'placeholder="Username"' in login_page
+    assert 'placeholder="Password"' in login_page
+
+
+# --- server lifecycle -------------------------------------------------------------------
+
+
+def test_url_and_double_stop() -> None:
+    server = DemoServer("healthy")
+    with pytest.raises(RuntimeError):
+        _ = server.url
+    server.start()
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", server.url)
+    server.stop()
+    server.stop()
+
+
+def test_stop_is_fast_and_frees_the_port() -> None:
+    # A fixed port, as `python -m readiness.demo --port 8000` uses: cheroot only sets
+    # SO_REUSEADDR for fixed ports, which is what lets a restart bind while the previous
+    # run's connections are still closing.
+    port = free_port()
+    with DemoServer("healthy", port=port) as server, requests.Session() as session:
+        session.get(server.url + "/", timeout=5)  # leave a keep-alive connection open
+        started = time.perf_counter()
+        server.stop()
+        assert time.perf_counter() - started < 1.0
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"http://127.0.0.1:{port}/", timeout=2)
+    with DemoServer("healthy", port=port) as again:
+        assert get(again, "/api/health").status_code == 200
+
+
+def test_stop_cuts_short_a_slow_request() -> None:
+    server = DemoServer("broken", slow_s=5.0).start()
+
+    def fetch_slow_page() -> None:
+        # Shutdown may cut the connection; only how long stop() takes matters here.
+        with contextlib.suppress(requests.RequestException):
+            get(server, "/products")
+
+    slow = threading.Thread(target=fetch_slow_page, daemon=True)
+    slow.start()
+    time.sleep(0.1)  # let the request reach the handler
+    started = time.perf_counter()
+    server.stop()
+    assert time.perf_counter() - started < 1.0
+    slow.join(2)
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl CLI")
+def test_https_adds_hsts_and_secure_host_cookie(tmp_path: Path) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    with DemoServer("healthy", ssl_context=context) as server, requests.Session() as session:
+        assert server.url.startswith("https://127.0.0.1:")
+        # Per request, not session.verify: REQUESTS_CA_BUNDLE in the environment would win.
+        home = session.get(server.url + "/", timeout=5, verify=str(cert))
+        cookie = session.post(
+            server.url + "/login",
+            data={"username": "demo", "password": "demo"},
+            allow_redirects=False,
+            timeout=5,
+            verify=str(cert),
+        ).headers["Set-Cookie"]
+        account = session.get(
+            server.url + "/account", allow_redirects=False, timeout=5, verify=str(cert)
+        )
+    assert home.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert cookie.startswith("__Host-session=")
+    assert {"Secure", "HttpOnly", "SameSite=Lax", "Path=/"} <= set(cookie.split("; "))
+    assert "Signed in as demo" in account.text
+
+
+# --- python -m readiness.demo -----------------------------------------------------------
+
+
+def _module_env() -> dict[str, str]:
+    # The package may not be installed; make the checkout importable in the child.
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def test_module_serves_and_stops_cleanly_on_sigint() -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "readiness.demo", "--mode", "broken", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_module_env(),
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        assert proc.stdout is not None
+        ready, _, _ = select.select([proc.stdout], [], [], 10)
+        assert ready, "no startup line within 10 s"
+        line = proc.stdout.readline().rstrip("\n")
+        url = f"http://127.0.0.1:{port}"
+        assert line == f"demo target (broken) serving on {url} — Ctrl-C to stop"
+        health = requests.get(url + "/api/health", timeout=5)
+        assert health.json()["mode"] == "broken"
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=5)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0
+    assert "Traceback" not in stderr
+
+
+def test_module_rejects_bad_arguments() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "readiness.demo", "--mode", "flaky"],
+        capture_output=True,
+        env=_module_env(),
+        text=True,
+        timeout=10,
+    )
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr
