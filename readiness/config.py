@@ -34,8 +34,13 @@ BUILTIN_SUITES = Path(__file__).resolve().parent.parent / "suites"
 
 
 class ConfigError(Exception):
-    def __init__(self, message: str, file: str | None = None, line: int | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
         self.message, self.file, self.line, self.field = message, file, line, field
         where = ":".join(str(p) for p in (file, line) if p is not None)
         parts = [p for p in (where, field, message) if p]
@@ -150,8 +155,13 @@ class GateConfig:
     all_components: list[str] = field(default_factory=list)
 
 
-def load(path: str | Path, *, profile: str | None = None, target: str | None = None,
-         pages: list[str] | None = None) -> GateConfig:
+def load(
+    path: str | Path,
+    *,
+    profile: str | None = None,
+    target: str | None = None,
+    pages: list[str] | None = None,
+) -> GateConfig:
     """Read, validate and resolve a gates file with its profile and the CLI overrides."""
     path = Path(path)
     name = str(path)
@@ -172,8 +182,9 @@ def load(path: str | Path, *, profile: str | None = None, target: str | None = N
         first = error.errors()[0]
         loc = tuple(first["loc"])
         field_name = ".".join(str(p) for p in (*prefix, *loc))
-        return ConfigError(_explain(first, GatesFile, loc), name, line_for(lines, (*prefix, *loc)),
-                           field_name)
+        return ConfigError(
+            _explain(first, GatesFile, loc), name, line_for(lines, (*prefix, *loc)), field_name
+        )
 
     try:
         parsed = GatesFile.model_validate(raw)
@@ -184,8 +195,12 @@ def load(path: str | Path, *, profile: str | None = None, target: str | None = N
     if profile is not None:
         if profile not in parsed.profiles:
             known = ", ".join(sorted(parsed.profiles)) or "none defined"
-            raise ConfigError(f"unknown profile '{profile}' (profiles: {known})", name,
-                              line_for(lines, ("profiles",)), "profile")
+            raise ConfigError(
+                f"unknown profile '{profile}' (profiles: {known})",
+                name,
+                line_for(lines, ("profiles",)),
+                "profile",
+            )
         chosen = parsed.profiles[profile]
         merged = _deep_merge(copy.deepcopy(raw), chosen.overrides)
         try:
@@ -194,9 +209,12 @@ def load(path: str | Path, *, profile: str | None = None, target: str | None = N
             raise located(exc, ("profiles", profile, "overrides")) from None
         for i, comp in enumerate(chosen.components or []):
             if comp not in parsed.components:
-                raise ConfigError(f"unknown component '{comp}'", name,
-                                  line_for(lines, ("profiles", profile, "components", i)),
-                                  f"profiles.{profile}.components.{i}")
+                raise ConfigError(
+                    f"unknown component '{comp}'",
+                    name,
+                    line_for(lines, ("profiles", profile, "components", i)),
+                    f"profiles.{profile}.components.{i}",
+                )
         selected = chosen.components or list(parsed.components)
     else:
         selected = list(parsed.components)
@@ -207,7 +225,10 @@ def load(path: str | Path, *, profile: str | None = None, target: str | None = N
             raise ConfigError(
                 f"unknown component '{prefix}' in check id '{waiver.check}'"
                 f" (components: {', '.join(parsed.components)})",
-                name, line_for(lines, ("waivers", i, "check")), f"waivers.{i}.check")
+                name,
+                line_for(lines, ("waivers", i, "check")),
+                f"waivers.{i}.check",
+            )
 
     base = path.resolve().parent
     components = {}
@@ -220,8 +241,11 @@ def load(path: str | Path, *, profile: str | None = None, target: str | None = N
         if suite_dir is None:
             raise ConfigError(
                 f"no suite folder for component '{comp_name}': add suites/{comp_name}/ next to"
-                " the gates file or set 'suite: PATH'", name, line_for(lines, where),
-                ".".join(where))
+                " the gates file or set 'suite: PATH'",
+                name,
+                line_for(lines, where),
+                ".".join(where),
+            )
         settings_model = _suite_settings_model(suite_dir, comp_name)
         try:
             settings = _validate_settings(settings_model, comp.model_extra or {})
@@ -229,28 +253,53 @@ def load(path: str | Path, *, profile: str | None = None, target: str | None = N
             first = exc.errors()[0]
             loc = tuple(first["loc"])
             explained = _explain(first, settings_model or ComponentConfig, loc)
-            raise ConfigError(explained, name, line_for(lines, (*where, *loc)),
-                              ".".join(str(p) for p in (*where, *loc))) from None
-        components[comp_name] = Component(comp_name, comp.weight, comp.blocking, suite_dir,
-                                          dict(comp.thresholds), dict(comp.checks), settings)
+            raise ConfigError(
+                explained,
+                name,
+                line_for(lines, (*where, *loc)),
+                ".".join(str(p) for p in (*where, *loc)),
+            ) from None
+        components[comp_name] = Component(
+            comp_name,
+            comp.weight,
+            comp.blocking,
+            suite_dir,
+            dict(comp.thresholds),
+            dict(comp.checks),
+            settings,
+        )
     if not components:
-        raise ConfigError("no component is enabled for this run", name,
-                          line_for(lines, ("components",)), "components")
+        raise ConfigError(
+            "no component is enabled for this run",
+            name,
+            line_for(lines, ("components",)),
+            "components",
+        )
 
     target = target or parsed.target
     if target is not None and target != "demo":
         check_target(target)
-    return GateConfig(path=path, target=target, pages=list(pages or parsed.pages),
-                      timeout_s=parsed.timeout_s, profile=profile, verdict=parsed.verdict,
-                      components=components, waivers=list(parsed.waivers),
-                      all_components=list(parsed.components))
+    return GateConfig(
+        path=path,
+        target=target,
+        pages=list(pages or parsed.pages),
+        timeout_s=parsed.timeout_s,
+        profile=profile,
+        verdict=parsed.verdict,
+        components=components,
+        waivers=list(parsed.waivers),
+        all_components=list(parsed.components),
+    )
 
 
 def check_target(target: str) -> str:
     parts = urlsplit(target)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"'{target}' is not an absolute http(s) URL;"
-                          " use e.g. --target https://staging.example.com", field="target")
+        raise ConfigError(
+            f"'{target}' is not an absolute http(s) URL;"
+            " use e.g. --target https://staging.example.com",
+            field="target",
+        )
     try:
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
@@ -308,7 +357,8 @@ def _validate_settings(model: type[BaseModel] | None, extra: dict[str, Any]) -> 
     if extra:
         key = next(iter(extra))
         raise ValidationError.from_exception_data(
-            "Settings", [{"type": "extra_forbidden", "loc": (key,), "input": extra[key]}])
+            "Settings", [{"type": "extra_forbidden", "loc": (key,), "input": extra[key]}]
+        )
     return None
 
 

@@ -61,27 +61,50 @@ def evaluate(
     overall = overall_readiness(results)
     conf = confidence(results)
     decision = decide(
-        results, overall, conf, go_at=policy.go_at, min_coverage=policy.min_coverage,
-        unreachable=facts.unreachable, interrupted=facts.interrupted, waiver_notes=waiver_notes,
+        results,
+        overall,
+        conf,
+        go_at=policy.go_at,
+        min_coverage=policy.min_coverage,
+        unreachable=facts.unreachable,
+        interrupted=facts.interrupted,
+        waiver_notes=waiver_notes,
     )
     return GateResult(
-        run_id=facts.run_id, target=facts.target, profile=facts.profile,
-        started_at=facts.started_at, duration_s=facts.duration_s, verdict=decision.verdict,
-        readiness=overall, confidence=conf, reasons=decision.reasons,
-        outstanding=decision.outstanding, components=results, scoring_version=SCORING_VERSION,
-        policy=policy.model_dump(), interrupted=facts.interrupted,
-        unreachable=facts.unreachable, gates_file=facts.gates_file, tool_version=__version__,
+        run_id=facts.run_id,
+        target=facts.target,
+        profile=facts.profile,
+        started_at=facts.started_at,
+        duration_s=facts.duration_s,
+        verdict=decision.verdict,
+        readiness=overall,
+        confidence=conf,
+        reasons=decision.reasons,
+        outstanding=decision.outstanding,
+        components=results,
+        scoring_version=SCORING_VERSION,
+        policy=policy.model_dump(),
+        interrupted=facts.interrupted,
+        unreachable=facts.unreachable,
+        gates_file=facts.gates_file,
+        tool_version=__version__,
     )
 
 
-def _component(spec: ComponentSpec, checks: list[CheckResult], policy: VerdictPolicy,
-               facts: RunFacts) -> ComponentResult:
+def _component(
+    spec: ComponentSpec, checks: list[CheckResult], policy: VerdictPolicy, facts: RunFacts
+) -> ComponentResult:
     readiness = component_readiness(checks)
     notes = _summary_note(checks) + list(facts.notes.get(spec.name, ()))
     return ComponentResult(
-        name=spec.name, weight=spec.weight, blocking=spec.blocking, readiness=readiness,
+        name=spec.name,
+        weight=spec.weight,
+        blocking=spec.blocking,
+        readiness=readiness,
         status=component_status(checks, len(checks)),
-        risk=component_risk(readiness, checks, policy.go_at), notes=notes, checks=checks,
+        risk=component_risk(readiness, checks, policy.go_at),
+        notes=notes,
+        checks=checks,
         planned=len(checks),
     )
 

@@ -73,6 +73,7 @@ def redact_url(href: str) -> str:
         host = parts.hostname or ""
         if parts.port:
             host += f":{parts.port}"
-        return urlunsplit((parts.scheme, f"{REDACTED}@{host}", parts.path, parts.query,
-                           parts.fragment))
+        return urlunsplit(
+            (parts.scheme, f"{REDACTED}@{host}", parts.path, parts.query, parts.fragment)
+        )
     return href

@@ -23,7 +23,8 @@ def gate(request: pytest.FixtureRequest) -> GateRun:
     run = gate_run(request.config)
     if run is None:
         raise pytest.UsageError(
-            "readiness checks need a gate: run `readiness-gate` or pass --gates/--target")
+            "readiness checks need a gate: run `readiness-gate` or pass --gates/--target"
+        )
     return run
 
 

@@ -57,27 +57,38 @@ class GateRun:
         if options.demo and target:
             raise gate_config.ConfigError(
                 "--demo starts the bundled demo target; it cannot be combined with --target"
-                " or READINESS_TARGET", field="--demo")
+                " or READINESS_TARGET",
+                field="--demo",
+            )
         if target:
             gate_config.check_target(target)
-        cfg = gate_config.load(options.gates, profile=options.profile, target=target,
-                               pages=options.pages or None)
+        cfg = gate_config.load(
+            options.gates, profile=options.profile, target=target, pages=options.pages or None
+        )
         if options.components:
             unknown = [c for c in options.components if c not in cfg.components]
             if unknown:
                 raise gate_config.ConfigError(
                     f"component '{unknown[0]}' is not in this run"
-                    f" (available: {', '.join(cfg.components)})", field="--component")
+                    f" (available: {', '.join(cfg.components)})",
+                    field="--component",
+                )
             cfg.components = {n: cfg.components[n] for n in options.components}
         for page in cfg.pages:
             if not page.startswith("/"):
                 raise gate_config.ConfigError(
-                    f"page '{page}' must be a path starting with '/'", field="--page")
+                    f"page '{page}' must be a path starting with '/'", field="--page"
+                )
         now = dt.datetime.now(dt.UTC)
         run_id = options.run_id or new_run_id(now)
-        return cls(config=cfg, options=options, run_id=run_id,
-                   run_dir=Path(options.report_dir) / run_id, started_at=now,
-                   started_monotonic=time.monotonic())
+        return cls(
+            config=cfg,
+            options=options,
+            run_id=run_id,
+            run_dir=Path(options.report_dir) / run_id,
+            started_at=now,
+            started_monotonic=time.monotonic(),
+        )
 
     @property
     def wants_demo(self) -> bool:

@@ -40,19 +40,44 @@ _STATUS = {
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("readiness", "readiness gate")
-    group.addoption("--gates", default=None, metavar="FILE",
-                    help="gate definition (default: gates.yaml)")
-    group.addoption("--target", default=None, metavar="URL",
-                    help="base URL to gate (default: READINESS_TARGET, gates.yaml, the demo)")
+    group.addoption(
+        "--gates", default=None, metavar="FILE", help="gate definition (default: gates.yaml)"
+    )
+    group.addoption(
+        "--target",
+        default=None,
+        metavar="URL",
+        help="base URL to gate (default: READINESS_TARGET, gates.yaml, the demo)",
+    )
     group.addoption("--profile", default=None, help="profile from gates.yaml, e.g. pre-deploy")
-    group.addoption("--page", action="append", default=[], dest="pages", metavar="/PATH",
-                    help="page to check (repeatable; replaces gates.yaml's pages)")
-    group.addoption("--report-dir", default="reports", metavar="DIR",
-                    help="where reports/<run-id>/ is written (default: reports)")
-    group.addoption("--demo", default=None, choices=("healthy", "broken"),
-                    help="serve the bundled demo target in this mode and gate it")
-    group.addoption("--component", action="append", default=[], dest="components",
-                    metavar="NAME", help="run only this component (repeatable)")
+    group.addoption(
+        "--page",
+        action="append",
+        default=[],
+        dest="pages",
+        metavar="/PATH",
+        help="page to check (repeatable; replaces gates.yaml's pages)",
+    )
+    group.addoption(
+        "--report-dir",
+        default="reports",
+        metavar="DIR",
+        help="where reports/<run-id>/ is written (default: reports)",
+    )
+    group.addoption(
+        "--demo",
+        default=None,
+        choices=("healthy", "broken"),
+        help="serve the bundled demo target in this mode and gate it",
+    )
+    group.addoption(
+        "--component",
+        action="append",
+        default=[],
+        dest="components",
+        metavar="NAME",
+        help="run only this component (repeatable)",
+    )
     group.addoption("--run-id", default=None, help="name of the run directory")
     parser.addini("readiness_gates", "default gates file", default="gates.yaml")
 
@@ -61,9 +86,16 @@ def _options(config: pytest.Config) -> GateOptions | None:
     opt = config.option
     if not any((opt.gates, opt.target, opt.profile, opt.demo, opt.components, opt.pages)):
         return None
-    return GateOptions(gates=opt.gates or config.getini("readiness_gates"), target=opt.target,
-                       profile=opt.profile, pages=list(opt.pages), report_dir=opt.report_dir,
-                       demo=opt.demo, components=list(opt.components), run_id=opt.run_id)
+    return GateOptions(
+        gates=opt.gates or config.getini("readiness_gates"),
+        target=opt.target,
+        profile=opt.profile,
+        pages=list(opt.pages),
+        report_dir=opt.report_dir,
+        demo=opt.demo,
+        components=list(opt.components),
+        run_id=opt.run_id,
+    )
 
 
 def gate_run(config: pytest.Config) -> GateRun | None:
@@ -101,9 +133,11 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "check(id=None, title=None, probe=False): metadata of a readiness check")
+        "markers", "check(id=None, title=None, probe=False): metadata of a readiness check"
+    )
     config.addinivalue_line(
-        "markers", f"{NOT_APPLICABLE}: the check does not apply to this run (not planned)")
+        "markers", f"{NOT_APPLICABLE}: the check does not apply to this run (not planned)"
+    )
     run = gate_run(config)
     if run is None:
         return
@@ -142,7 +176,8 @@ def _meta(run: GateRun, item: pytest.Item, component: str) -> CheckMeta:
     marker = item.get_closest_marker("check")
     kwargs = marker.kwargs if marker else {}
     base = (marker.args[0] if marker and marker.args else kwargs.get("id")) or (
-        f"{component}.{item.name.split('[')[0].removeprefix('test_')}")
+        f"{component}.{item.name.split('[')[0].removeprefix('test_')}"
+    )
     if not base.startswith(f"{component}."):
         base = f"{component}.{base}"
     callspec = getattr(item, "callspec", None)
@@ -150,15 +185,15 @@ def _meta(run: GateRun, item: pytest.Item, component: str) -> CheckMeta:
     doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
     title = kwargs.get("title") or (doc[0] if doc else check_id)
     comp = run.config.components[component]
-    override = next((o for pattern, o in comp.checks.items() if matches(check_id, pattern)),
-                    None)
+    override = next((o for pattern, o in comp.checks.items() if matches(check_id, pattern)), None)
     blocking = comp.blocking if override is None or override.blocking is None else override.blocking
     weight = 1.0 if override is None or override.weight is None else override.weight
     return CheckMeta(check_id, component, title, blocking, weight)
 
 
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
-                                  items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     run = gate_run(config)
     if run is None:
         return
@@ -176,8 +211,10 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             continue
         meta = _meta(run, item, component)
         if meta.id in seen:
-            raise pytest.UsageError(f"check id {meta.id} is used by {seen[meta.id]} and"
-                                    f" {item.nodeid}; check ids must be unique")
+            raise pytest.UsageError(
+                f"check id {meta.id} is used by {seen[meta.id]} and"
+                f" {item.nodeid}; check ids must be unique"
+            )
         seen[meta.id] = item.nodeid
         item.stash[META_KEY] = meta
 
@@ -201,10 +238,15 @@ def pytest_make_collect_report(collector: pytest.Collector):
         return report
     component = _component_of(run, Path(report.fspath).resolve())
     if component is not None:
-        run.add(CheckResult(id=f"{component}.collection.{Path(report.fspath).name}",
-                            component=component, title="suite module could be collected",
-                            outcome=Outcome.ERRORED,
-                            message=str(report.longrepr).strip().splitlines()[-1][:300]))
+        run.add(
+            CheckResult(
+                id=f"{component}.collection.{Path(report.fspath).name}",
+                component=component,
+                title="suite module could be collected",
+                outcome=Outcome.ERRORED,
+                message=str(report.longrepr).strip().splitlines()[-1][:300],
+            )
+        )
     return report
 
 
@@ -234,17 +276,28 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     return report
 
 
-def _normalise(meta: CheckMeta, recorder: CheckRecorder | None, call: pytest.CallInfo,
-               report: pytest.TestReport) -> CheckResult:
+def _normalise(
+    meta: CheckMeta,
+    recorder: CheckRecorder | None,
+    call: pytest.CallInfo,
+    report: pytest.TestReport,
+) -> CheckResult:
     """Whatever the test did, exactly one CheckResult comes out (Lighthouse's _runAudit)."""
     recorded = recorder.result if recorder else None
     excinfo = call.excinfo
 
     def build(outcome: Outcome, message: str, score: float | None = None) -> CheckResult:
-        return CheckResult(id=meta.id, component=meta.component, title=meta.title,
-                           outcome=outcome, score=score, blocking=meta.blocking,
-                           weight=meta.weight, message=message[:500],
-                           evidence=recorder.evidence if recorder else [])
+        return CheckResult(
+            id=meta.id,
+            component=meta.component,
+            title=meta.title,
+            outcome=outcome,
+            score=score,
+            blocking=meta.blocking,
+            weight=meta.weight,
+            message=message[:500],
+            evidence=recorder.evidence if recorder else [],
+        )
 
     if excinfo is None:
         return recorded or build(Outcome.ERRORED, "the check recorded no result")
@@ -282,8 +335,11 @@ def _align_report(report: pytest.TestReport, result: CheckResult, run: GateRun) 
     """Make pytest's own report (progress, pytest-html, exit summary) tell the check's story."""
     outcome = result.outcome
     waiver = matching(result.id, run.config.waivers)
-    if outcome in (Outcome.FAILED, Outcome.WARNED) and waiver and (
-            waiver.expires >= dt.date.today()):
+    if (
+        outcome in (Outcome.FAILED, Outcome.WARNED)
+        and waiver
+        and (waiver.expires >= dt.date.today())
+    ):
         outcome = Outcome.WAIVED
     report.readiness_outcome = outcome.value  # type: ignore[attr-defined]
     report.readiness_check = result.id  # type: ignore[attr-defined]
@@ -312,14 +368,27 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     components = run.config.components
     for name, comp in components.items():
         if not interrupted and not any(r.component == name for r in run.results):
-            run.add(CheckResult(id=f"{name}.suite", component=name, title="suite has checks",
-                                outcome=Outcome.ERRORED,
-                                message=f"no checks were collected from {comp.suite_dir}"))
+            run.add(
+                CheckResult(
+                    id=f"{name}.suite",
+                    component=name,
+                    title="suite has checks",
+                    outcome=Outcome.ERRORED,
+                    message=f"no checks were collected from {comp.suite_dir}",
+                )
+            )
     facts = RunFacts(
-        run_id=run.run_id, target=run.target, profile=run.config.profile,
-        started_at=run.started_at.isoformat(timespec="seconds"), duration_s=run.duration_s,
-        today=dt.date.today(), gates_file=str(run.config.path), unreachable=run.unreachable,
-        interrupted=interrupted, notes=run.notes)
+        run_id=run.run_id,
+        target=run.target,
+        profile=run.config.profile,
+        started_at=run.started_at.isoformat(timespec="seconds"),
+        duration_s=run.duration_s,
+        today=dt.date.today(),
+        gates_file=str(run.config.path),
+        unreachable=run.unreachable,
+        interrupted=interrupted,
+        notes=run.notes,
+    )
     specs = [ComponentSpec(n, c.weight, c.blocking) for n, c in components.items()]
     run.result = evaluate(run.results, specs, run.config.verdict, run.config.waivers, facts)
     from .reports.writer import write_reports

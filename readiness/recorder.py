@@ -84,13 +84,15 @@ class CheckRecorder:
             return self.no_data(message or "no data: nothing was measured", evidence=evidence)
         value = float(value)
         higher = threshold.higher_is_better
-        outcome = metric_outcome(value, threshold.good, threshold.poor, self.meta.blocking,
-                                 higher_is_better=higher)
+        outcome = metric_outcome(
+            value, threshold.good, threshold.poor, self.meta.blocking, higher_is_better=higher
+        )
         score = metric_score(value, threshold.good, threshold.poor, higher_is_better=higher)
         if not message:
             message = _metric_message(value, threshold, unit)
-        return self._record(outcome, score, value, unit, threshold.model_dump(), message,
-                            evidence, samples)
+        return self._record(
+            outcome, score, value, unit, threshold.model_dump(), message, evidence, samples
+        )
 
     def expect(
         self,
@@ -107,8 +109,9 @@ class CheckRecorder:
         if not message:
             message = f"got {value!r}" + ("" if passed else f", expected {expected!r}")
         threshold = None if expected is None else {"expected": expected}
-        return self._record(outcome, 1.0 if passed else 0.0, value, unit, threshold, message,
-                            evidence)
+        return self._record(
+            outcome, 1.0 if passed else 0.0, value, unit, threshold, message, evidence
+        )
 
     def no_data(self, message: str, *, evidence: Iterable[Evidence] = ()) -> CheckResult:
         return self._record(Outcome.ERRORED, None, None, None, None, message, evidence)
@@ -123,16 +126,33 @@ class CheckRecorder:
         self._record(Outcome.SKIPPED, None, None, None, None, reason, ())
         pytest.skip(reason)
 
-    def _record(self, outcome: Outcome, score: float | None, value: Any, unit: str | None,
-                threshold: dict[str, Any] | None, message: str, evidence: Iterable[Evidence],
-                samples: Sequence[float] = ()) -> CheckResult:
+    def _record(
+        self,
+        outcome: Outcome,
+        score: float | None,
+        value: Any,
+        unit: str | None,
+        threshold: dict[str, Any] | None,
+        message: str,
+        evidence: Iterable[Evidence],
+        samples: Sequence[float] = (),
+    ) -> CheckResult:
         if self.result is not None:
             raise RuntimeError(f"check {self.meta.id} recorded twice; one test records one check")
         result = CheckResult(
-            id=self.meta.id, component=self.meta.component, title=self.meta.title,
-            outcome=outcome, score=score, value=value, unit=unit, threshold=threshold,
-            blocking=self.meta.blocking, weight=self.meta.weight, message=message,
-            evidence=[*self._evidence, *evidence], samples=[float(s) for s in samples],
+            id=self.meta.id,
+            component=self.meta.component,
+            title=self.meta.title,
+            outcome=outcome,
+            score=score,
+            value=value,
+            unit=unit,
+            threshold=threshold,
+            blocking=self.meta.blocking,
+            weight=self.meta.weight,
+            message=message,
+            evidence=[*self._evidence, *evidence],
+            samples=[float(s) for s in samples],
         )
         self.result = result
         return result

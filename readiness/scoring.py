@@ -28,8 +28,9 @@ def _phi(z: float) -> float:
     return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
 
 
-def metric_score(value: float, good: float, poor: float, *, higher_is_better: bool = False
-                 ) -> float:
+def metric_score(
+    value: float, good: float, poor: float, *, higher_is_better: bool = False
+) -> float:
     """Score in [0, 1]: 1 at ``good`` or better, 0 at ``poor`` or worse, smooth in between.
 
     ``good < poor`` means lower is better (latency); ``good > poor`` means higher is better
@@ -54,8 +55,7 @@ def metric_score(value: float, good: float, poor: float, *, higher_is_better: bo
     return max(0.0, min(1.0, (raw - bottom) / (top - bottom)))
 
 
-def metric_band(value: float, good: float, poor: float, *, higher_is_better: bool = False
-                ) -> str:
+def metric_band(value: float, good: float, poor: float, *, higher_is_better: bool = False) -> str:
     """'good', 'needs-improvement' or 'poor', as the Core Web Vitals bands are defined."""
     score = metric_score(value, good, poor, higher_is_better=higher_is_better)
     if score >= 1.0:
@@ -72,8 +72,9 @@ def judged_outcome(passed: bool, blocking: bool) -> Outcome:
     return Outcome.FAILED if blocking else Outcome.WARNED
 
 
-def metric_outcome(value: float, good: float, poor: float, blocking: bool, *,
-                   higher_is_better: bool = False) -> Outcome:
+def metric_outcome(
+    value: float, good: float, poor: float, blocking: bool, *, higher_is_better: bool = False
+) -> Outcome:
     """Good band passes; poor band fails (or warns if non-blocking); in between warns."""
     band = metric_band(value, good, poor, higher_is_better=higher_is_better)
     if band == "good":
@@ -158,8 +159,10 @@ def score_spread(check: CheckResult) -> float | None:
         return None
     good, poor = float(threshold["good"]), float(threshold["poor"])
     higher = bool(threshold.get("higher_is_better", False))
-    scores = [metric_score(_quantile(check.samples, q), good, poor, higher_is_better=higher)
-              for q in (0.25, 0.75)]
+    scores = [
+        metric_score(_quantile(check.samples, q), good, poor, higher_is_better=higher)
+        for q in (0.25, 0.75)
+    ]
     return abs(scores[0] - scores[1])
 
 

@@ -10,10 +10,18 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-_VERDICT_STYLE = {"GO": "bold white on green", "NO-GO": "bold white on red",
-                  "INCONCLUSIVE": "bold black on yellow"}
-_STATUS_STYLE = {"passed": "green", "warned": "yellow", "failed": "red", "incomplete": "yellow",
-                 "not-run": "dim"}
+_VERDICT_STYLE = {
+    "GO": "bold white on green",
+    "NO-GO": "bold white on red",
+    "INCONCLUSIVE": "bold black on yellow",
+}
+_STATUS_STYLE = {
+    "passed": "green",
+    "warned": "yellow",
+    "failed": "red",
+    "incomplete": "yellow",
+    "not-run": "dim",
+}
 _RISK_STYLE = {"LOW": "green", "MEDIUM": "yellow", "HIGH": "red"}
 
 
@@ -21,22 +29,35 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
-def render(result: dict[str, Any], written: dict[str, Path], *, color: bool,
-           width: int = 100) -> str:
+def render(
+    result: dict[str, Any], written: dict[str, Path], *, color: bool, width: int = 100
+) -> str:
     """The summary as text; styled only when ``color`` (a TTY without NO_COLOR)."""
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
-                      highlight=False, emoji=False)
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        width=width,
+        highlight=False,
+        emoji=False,
+    )
     table = Table(title="Readiness matrix", title_justify="left", expand=False)
-    for column, justify in (("Component", "left"), ("Weight", "right"),
-                            ("Readiness", "right"), ("Status", "left"), ("Risk", "left"),
-                            ("Notes", "left")):
+    for column, justify in (
+        ("Component", "left"),
+        ("Weight", "right"),
+        ("Readiness", "right"),
+        ("Status", "left"),
+        ("Risk", "left"),
+        ("Notes", "left"),
+    ):
         table.add_column(column, justify=justify, overflow="fold")
     for comp in result["components"]:
         notes = comp["notes"][0] if comp["notes"] else ""
         table.add_row(
             Text(comp["name"] + (" (blocking)" if comp["blocking"] else "")),
-            f"{comp['weight']:g}", percent(comp["readiness"]),
+            f"{comp['weight']:g}",
+            percent(comp["readiness"]),
             Text(comp["status"], style=_STATUS_STYLE.get(comp["status"], "")),
             Text(comp["risk"], style=_RISK_STYLE.get(comp["risk"], "")),
             Text(notes),
@@ -45,10 +66,12 @@ def render(result: dict[str, Any], written: dict[str, Path], *, color: bool,
     conf = result["confidence"]
     verdict = result["verdict"]
     headline = Text(f" {verdict} ", style=_VERDICT_STYLE.get(verdict, "bold"))
-    headline.append(f"  readiness {percent(result['readiness'])}"
-                    f" · confidence {conf['value']:.0%} (coverage {conf['checks_ran']}/"
-                    f"{conf['checks_planned']}, stability {conf['stability']:.0%})"
-                    f" · exit {result['exit_code']}")
+    headline.append(
+        f"  readiness {percent(result['readiness'])}"
+        f" · confidence {conf['value']:.0%} (coverage {conf['checks_ran']}/"
+        f"{conf['checks_planned']}, stability {conf['stability']:.0%})"
+        f" · exit {result['exit_code']}"
+    )
     if result.get("interrupted"):
         headline.append("  PARTIAL: run interrupted", style="bold red")
     console.print(headline)
@@ -68,5 +91,6 @@ def print_summary(terminalreporter: Any, result: dict[str, Any], written: dict[s
     # pytest's writer already knows about --color, NO_COLOR and whether this is a TTY.
     color = terminalreporter._tw.hasmarkup
     terminalreporter.write_sep("=", "readiness gate", bold=True)
-    terminalreporter.write(render(result, written, color=color,
-                                  width=max(80, terminalreporter._tw.fullwidth)))
+    terminalreporter.write(
+        render(result, written, color=color, width=max(80, terminalreporter._tw.fullwidth))
+    )

@@ -14,7 +14,8 @@ class MatrixInjector:
     def __init__(self, run: GateRun) -> None:
         self.run = run
 
-    def pytest_html_results_summary(self, prefix: list, summary: list, postfix: list,
-                                    session: pytest.Session) -> None:
+    def pytest_html_results_summary(
+        self, prefix: list, summary: list, postfix: list, session: pytest.Session
+    ) -> None:
         if self.run.result is not None:
             prefix.insert(0, render_matrix(self.run.result.to_dict()))

@@ -43,7 +43,7 @@ def write_reports(result: dict[str, Any], run_dir: Path, report_root: Path) -> d
     for name, writer in WRITERS.items():
         try:
             written[name] = writer(data, run_dir)
-        except Exception as exc:  # noqa: BLE001 - one broken writer must not lose the others
+        except Exception as exc:  # one broken writer must not lose the others
             sys.stderr.write(f"readiness-gate: could not write the {name} report: {exc}\n")
             continue
         if name == "json":
@@ -58,16 +58,28 @@ def _point_latest(report_root: Path, run_dir: Path) -> None:
     try:
         if latest.is_symlink() or latest.is_file():
             latest.unlink()
-        latest.symlink_to(run_dir.resolve().relative_to(report_root.resolve()),
-                          target_is_directory=True)
+        latest.symlink_to(
+            run_dir.resolve().relative_to(report_root.resolve()), target_is_directory=True
+        )
     except (OSError, ValueError):
         # No symlinks here (or the run dir lives elsewhere): leave the path in a file instead.
         latest.write_text(str(run_dir.resolve()) + "\n", encoding="utf-8")
 
 
 def _append_history(report_root: Path, result: dict[str, Any], run_dir: Path) -> None:
-    line = {k: result.get(k) for k in ("run_id", "started_at", "target", "profile", "verdict",
-                                       "readiness", "scoring_version", "duration_s")}
+    line = {
+        k: result.get(k)
+        for k in (
+            "run_id",
+            "started_at",
+            "target",
+            "profile",
+            "verdict",
+            "readiness",
+            "scoring_version",
+            "duration_s",
+        )
+    }
     line["confidence"] = result.get("confidence", {}).get("value")
     line["dir"] = str(run_dir)
     with (report_root / "history.jsonl").open("a", encoding="utf-8") as handle:

@@ -56,8 +56,7 @@ def endpoints(config: pytest.Config) -> list[Endpoint]:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Each check runs on the endpoints it applies to; none -> not planned (not skipped)."""
     if "endpoint" in metafunc.fixturenames:
-        applies: Callable[[Endpoint], bool] = getattr(metafunc.function, "applies",
-                                                      lambda e: True)
+        applies: Callable[[Endpoint], bool] = getattr(metafunc.function, "applies", lambda e: True)
         chosen = [e for e in endpoints(metafunc.config) if applies(e)]
         params = [pytest.param(e, id=e.id) for e in chosen] or [not_applicable()]
         metafunc.parametrize("endpoint", params)
@@ -89,31 +88,45 @@ def observe(http: requests.Session, target: str, smoke, request_options):
 
     def fetch(endpoint: Endpoint) -> Observation:
         if endpoint.id not in cache:
-            cache[endpoint.id] = _fetch(http, target, endpoint, smoke.settings.latency_samples,
-                                        request_options)
+            cache[endpoint.id] = _fetch(
+                http, target, endpoint, smoke.settings.latency_samples, request_options
+            )
         return cache[endpoint.id]
 
     return fetch
 
 
-def _fetch(http: requests.Session, target: str, endpoint: Endpoint, samples: int,
-           options: dict[str, Any]) -> Observation:
+def _fetch(
+    http: requests.Session, target: str, endpoint: Endpoint, samples: int, options: dict[str, Any]
+) -> Observation:
     url = target + endpoint.path
     latencies = []
     first: requests.Response | None = None
     for _ in range(samples):
         start = time.perf_counter()
-        response = http.request(endpoint.method, url, headers=endpoint.headers,
-                                data=endpoint.body, allow_redirects=True, **options)
+        response = http.request(
+            endpoint.method,
+            url,
+            headers=endpoint.headers,
+            data=endpoint.body,
+            allow_redirects=True,
+            **options,
+        )
         body = response.content  # the latency includes the whole body, as a user waits for it
         latencies.append((time.perf_counter() - start) * 1000.0)
         if first is None:
             first, first_body = response, body
     assert first is not None
     return Observation(
-        url=url, method=endpoint.method, status=first.status_code, headers=dict(first.headers),
-        body=first_body, final_url=first.url,
-        chain=[(r.status_code, r.url) for r in first.history], latencies_ms=latencies)
+        url=url,
+        method=endpoint.method,
+        status=first.status_code,
+        headers=dict(first.headers),
+        body=first_body,
+        final_url=first.url,
+        chain=[(r.status_code, r.url) for r in first.history],
+        latencies_ms=latencies,
+    )
 
 
 @pytest.fixture

@@ -47,21 +47,35 @@ def test_reachable(check, http: requests.Session, target: str, request_options) 
         response = http.get(target + "/", allow_redirects=False, **request_options)
     except requests.exceptions.SSLError as exc:
         # The host answered, but its TLS is broken: that is a finding, not an absent target.
-        check.expect(False, value="TLS handshake failed", expected="an HTTP response",
-                     message=f"{target}: TLS handshake failed: {exc.__class__.__name__}")
+        check.expect(
+            False,
+            value="TLS handshake failed",
+            expected="an HTTP response",
+            message=f"{target}: TLS handshake failed: {exc.__class__.__name__}",
+        )
         return
     except (requests.ConnectionError, requests.Timeout) as exc:
-        check.unreachable_target(f"{target} could not be reached ({_why(exc)})",
-                                 evidence=[evidence.text("error", str(exc))])
-    check.expect(True, value=response.status_code,
-                 message=f"{target} answered HTTP {response.status_code}",
-                 evidence=[evidence.url("probed", target + "/")])
+        check.unreachable_target(
+            f"{target} could not be reached ({_why(exc)})",
+            evidence=[evidence.text("error", str(exc))],
+        )
+    check.expect(
+        True,
+        value=response.status_code,
+        message=f"{target} answered HTTP {response.status_code}",
+        evidence=[evidence.url("probed", target + "/")],
+    )
 
 
 def _why(exc: Exception) -> str:
     text = str(exc)
-    for cause in ("Connection refused", "timed out", "Name or service not known",
-                  "No route to host", "Temporary failure in name resolution"):
+    for cause in (
+        "Connection refused",
+        "timed out",
+        "Name or service not known",
+        "No route to host",
+        "Temporary failure in name resolution",
+    ):
         if cause.lower() in text.lower():
             return cause.lower()
     return exc.__class__.__name__
@@ -69,21 +83,35 @@ def _why(exc: Exception) -> str:
 
 @pytest.mark.check("smoke.status", title="Endpoint answers with the expected status")
 def test_status(check, endpoint: Endpoint, observed: Observation) -> None:
-    check.expect(observed.status in endpoint.status, value=observed.status,
-                 expected=endpoint.status if len(endpoint.status) > 1 else endpoint.status[0],
-                 evidence=[*_response_evidence(observed),
-                           evidence.text("body excerpt", observed.text()[:BODY_EXCERPT])])
+    check.expect(
+        observed.status in endpoint.status,
+        value=observed.status,
+        expected=endpoint.status if len(endpoint.status) > 1 else endpoint.status[0],
+        evidence=[
+            *_response_evidence(observed),
+            evidence.text("body excerpt", observed.text()[:BODY_EXCERPT]),
+        ],
+    )
 
 
 @pytest.mark.check("smoke.latency", title="Endpoint answers within its latency budget")
 def test_latency(check, endpoint: Endpoint, observed: Observation, smoke) -> None:
-    threshold: Threshold = (endpoint.latency_ms or smoke.thresholds.get("latency_ms")
-                            or DEFAULT_LATENCY)
-    check.metric(round(observed.latency_ms, 2), threshold=threshold, unit="ms",
-                 samples=observed.latencies_ms,
-                 evidence=[evidence.table("timed requests (ms, whole body)", ["#", "ms"],
-                                          [(i + 1, round(v, 2)) for i, v in
-                                           enumerate(observed.latencies_ms)])])
+    threshold: Threshold = (
+        endpoint.latency_ms or smoke.thresholds.get("latency_ms") or DEFAULT_LATENCY
+    )
+    check.metric(
+        round(observed.latency_ms, 2),
+        threshold=threshold,
+        unit="ms",
+        samples=observed.latencies_ms,
+        evidence=[
+            evidence.table(
+                "timed requests (ms, whole body)",
+                ["#", "ms"],
+                [(i + 1, round(v, 2)) for i, v in enumerate(observed.latencies_ms)],
+            )
+        ],
+    )
 
 
 @applies(lambda e: bool(e.contains))
@@ -91,18 +119,24 @@ def test_latency(check, endpoint: Endpoint, observed: Observation, smoke) -> Non
 def test_contains(check, endpoint: Endpoint, observed: Observation) -> None:
     body = observed.text()
     missing = [s for s in endpoint.contains if s not in body]
-    check.expect(not missing, value=f"missing {missing}" if missing else "all present",
-                 expected=endpoint.contains,
-                 evidence=[evidence.text("body excerpt", body[:BODY_EXCERPT])])
+    check.expect(
+        not missing,
+        value=f"missing {missing}" if missing else "all present",
+        expected=endpoint.contains,
+        evidence=[evidence.text("body excerpt", body[:BODY_EXCERPT])],
+    )
 
 
 @applies(lambda e: e.regex is not None)
 @pytest.mark.check("smoke.regex", title="Body matches the expected pattern")
 def test_regex(check, endpoint: Endpoint, observed: Observation) -> None:
     match = re.search(endpoint.regex or "", observed.text())
-    check.expect(match is not None, value=match.group(0)[:200] if match else None,
-                 expected=f"/{endpoint.regex}/",
-                 evidence=[evidence.text("body excerpt", observed.text()[:BODY_EXCERPT])])
+    check.expect(
+        match is not None,
+        value=match.group(0)[:200] if match else None,
+        expected=f"/{endpoint.regex}/",
+        evidence=[evidence.text("body excerpt", observed.text()[:BODY_EXCERPT])],
+    )
 
 
 _MISSING = object()
@@ -126,16 +160,27 @@ def test_json(check, endpoint: Endpoint, observed: Observation) -> None:
     try:
         document = requests.models.complexjson.loads(observed.body)
     except ValueError as exc:
-        check.expect(False, value="not JSON", expected="a JSON body",
-                     message=f"body is not JSON: {exc}",
-                     evidence=[evidence.text("body excerpt", observed.text()[:BODY_EXCERPT])])
+        check.expect(
+            False,
+            value="not JSON",
+            expected="a JSON body",
+            message=f"body is not JSON: {exc}",
+            evidence=[evidence.text("body excerpt", observed.text()[:BODY_EXCERPT])],
+        )
         return
     found = {path: _json_at(document, path) for path in endpoint.json_fields}
-    wrong = {p: ("<missing>" if v is _MISSING else v) for p, v in found.items()
-             if v != endpoint.json_fields[p]}
-    check.expect(not wrong, value=wrong or "all fields match", expected=endpoint.json_fields,
-                 message="" if not wrong else f"fields differ: {wrong}",
-                 evidence=[evidence.json("response body", document)])
+    wrong = {
+        p: ("<missing>" if v is _MISSING else v)
+        for p, v in found.items()
+        if v != endpoint.json_fields[p]
+    }
+    check.expect(
+        not wrong,
+        value=wrong or "all fields match",
+        expected=endpoint.json_fields,
+        message="" if not wrong else f"fields differ: {wrong}",
+        evidence=[evidence.json("response body", document)],
+    )
 
 
 @applies(lambda e: e.max_redirects is not None or e.final_url is not None)
@@ -153,12 +198,13 @@ def test_redirects(check, endpoint: Endpoint, observed: Observation, target: str
         if actual != expected:
             problems.append(f"ended at {actual} (expected {expected})")
     chain = [*observed.chain, (observed.status, observed.final_url)]
-    check.expect(not problems, value=observed.final_url,
-                 expected={"final_url": endpoint.final_url,
-                           "max_redirects": endpoint.max_redirects},
-                 message="; ".join(problems) or f"{len(observed.chain)} redirect(s) to "
-                                                 f"{observed.final_url}",
-                 evidence=[evidence.table("redirect chain", ["status", "url"], chain)])
+    check.expect(
+        not problems,
+        value=observed.final_url,
+        expected={"final_url": endpoint.final_url, "max_redirects": endpoint.max_redirects},
+        message="; ".join(problems) or f"{len(observed.chain)} redirect(s) to {observed.final_url}",
+        evidence=[evidence.table("redirect chain", ["status", "url"], chain)],
+    )
 
 
 @applies(lambda e: e.max_bytes is not None)
@@ -169,8 +215,9 @@ def test_size(check, endpoint: Endpoint, observed: Observation) -> None:
 
 
 @pytest.mark.check("smoke.availability", title="Availability meets its SLO")
-def test_availability(check, availability, http: requests.Session, target: str,
-                      request_options) -> None:
+def test_availability(
+    check, availability, http: requests.Session, target: str, request_options
+) -> None:
     """N sequential requests; a success is any answer below 500 within the timeout."""
     url = target + availability.path
     failures: dict[str, int] = {}
@@ -186,10 +233,14 @@ def test_availability(check, availability, http: requests.Session, target: str,
     elapsed = time.perf_counter() - start
     ratio = 1.0 - sum(failures.values()) / availability.requests
     check.metric(
-        round(ratio, 6), unit="ratio",
+        round(ratio, 6),
+        unit="ratio",
         threshold=Threshold(good=availability.slo, poor=availability.slo, higher_is_better=True),
         message=f"{availability.requests - sum(failures.values())}/{availability.requests}"
-                f" requests succeeded ({ratio:.2%}; SLO {availability.slo:.2%})"
-                f" in {elapsed:.2f} s",
-        evidence=[evidence.url("probed", url),
-                  evidence.table("failures", ["kind", "count"], sorted(failures.items()))])
+        f" requests succeeded ({ratio:.2%}; SLO {availability.slo:.2%})"
+        f" in {elapsed:.2f} s",
+        evidence=[
+            evidence.url("probed", url),
+            evidence.table("failures", ["kind", "count"], sorted(failures.items())),
+        ],
+    )
