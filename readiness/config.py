@@ -178,19 +178,26 @@ def load(
     if not isinstance(raw, dict):
         raise ConfigError("expected a mapping with a 'components' key at the top", name, 1)
 
-    def located(error: ValidationError, prefix: tuple = ()) -> ConfigError:
-        first = error.errors()[0]
+    def located(error: ValidationError, data: Any, prefix: tuple = ()) -> ConfigError:
+        errors = error.errors()
+        # A misspelt key is the cause; the required key it was meant to be is only missing.
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = tuple(first["loc"])
+        message = _explain(first, GatesFile, loc)
+        if first["type"] == "missing":
+            typo = _typo_for_missing(data, loc)
+            if typo is not None:
+                loc = (*loc[:-1], typo)
+                message = f"unknown key '{typo}'; did you mean '{first['loc'][-1]}'?"
         field_name = ".".join(str(p) for p in (*prefix, *loc))
-        return ConfigError(
-            _explain(first, GatesFile, loc), name, line_for(lines, (*prefix, *loc)), field_name
-        )
+        return ConfigError(message, name, line_for(lines, (*prefix, *loc)), field_name)
 
     try:
         parsed = GatesFile.model_validate(raw)
     except ValidationError as exc:
-        raise located(exc) from None
+        raise located(exc, raw) from None
 
+    profile_from_file = profile is None and parsed.profile is not None
     profile = profile or parsed.profile
     if profile is not None:
         if profile not in parsed.profiles:
@@ -198,7 +205,7 @@ def load(
             raise ConfigError(
                 f"unknown profile '{profile}' (profiles: {known})",
                 name,
-                line_for(lines, ("profiles",)),
+                line_for(lines, ("profile",) if profile_from_file else ("profiles",)),
                 "profile",
             )
         chosen = parsed.profiles[profile]
@@ -206,7 +213,7 @@ def load(
         try:
             parsed = GatesFile.model_validate(merged)
         except ValidationError as exc:
-            raise located(exc, ("profiles", profile, "overrides")) from None
+            raise located(exc, merged, ("profiles", profile, "overrides")) from None
         for i, comp in enumerate(chosen.components or []):
             if comp not in parsed.components:
                 raise ConfigError(
@@ -252,7 +259,12 @@ def load(
         except ValidationError as exc:
             first = exc.errors()[0]
             loc = tuple(first["loc"])
-            explained = _explain(first, settings_model or ComponentConfig, loc)
+            explained = _explain(
+                first,
+                settings_model or ComponentConfig,
+                loc,
+                also=list(ComponentConfig.model_fields),
+            )
             raise ConfigError(
                 explained,
                 name,
@@ -276,9 +288,15 @@ def load(
             "components",
         )
 
+    if target is not None:
+        if target != "demo":
+            check_target(target)
+    elif parsed.target is not None and parsed.target != "demo":
+        try:
+            check_target(parsed.target)
+        except ConfigError as exc:
+            raise ConfigError(exc.message, name, line_for(lines, ("target",)), "target") from None
     target = target or parsed.target
-    if target is not None and target != "demo":
-        check_target(target)
     return GateConfig(
         path=path,
         target=target,
@@ -362,10 +380,34 @@ def _validate_settings(model: type[BaseModel] | None, extra: dict[str, Any]) -> 
     return None
 
 
-def _explain(error: Any, model: type[BaseModel] | None, loc: tuple) -> str:
-    """Turn a pydantic error into a sentence that says what was expected."""
+def _typo_for_missing(data: Any, loc: tuple) -> str | None:
+    """The key next to a missing required key that looks like a misspelling of it, if any."""
+    for part in loc[:-1]:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    if not isinstance(data, dict):
+        return None
+    known = set(_allowed_keys(GatesFile, loc[:-1]))
+    candidates = [str(k) for k in data if str(k) not in known]
+    found = difflib.get_close_matches(str(loc[-1]), candidates, n=1)
+    return found[0] if found else None
+
+
+def _explain(
+    error: Any, model: type[BaseModel] | None, loc: tuple, also: list[str] | None = None
+) -> str:
+    """Turn a pydantic error into a sentence that says what was expected.
+
+    ``also``: keys allowed next to the model's own at the top level (a component's common keys
+    beside its suite's settings)."""
     if error["type"] == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1]) if model else []
+        if also and len(loc) == 1:
+            allowed = list(dict.fromkeys([*also, *allowed]))
         hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         message = f"unknown key '{loc[-1]}'"
         if hint:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ssl
 import threading
+from collections.abc import Callable
 from types import TracebackType
+from typing import Any, Self
 
 from cheroot import wsgi
 from cheroot.ssl import Adapter
@@ -32,25 +34,24 @@ class _ContextSSLAdapter(BuiltinSSLAdapter):
         self._server_env: dict[str, str] = {}
 
 
-class DemoServer:
-    """The demo target on ``host:port`` (port 0 = any free port), as a context manager.
+class WsgiServer:
+    """Any WSGI app on ``host:port`` (port 0 = any free port) in a background thread.
 
-    >>> with DemoServer("broken") as server:
-    ...     requests.get(server.url + "/api/health")
+    The demo target uses it, and so do the tests' small apps with deliberate defects.
     """
 
     def __init__(
         self,
-        mode: str = "healthy",
+        app: Callable[..., Any],
         host: str = "127.0.0.1",
         port: int = 0,
         ssl_context: ssl.SSLContext | None = None,
         *,
-        slow_s: float = 1.5,
+        name: str = "wsgi",
     ) -> None:
-        self.mode = mode
+        self.app = app
+        self.name = name
         self.host = host
-        self.app: DemoApp = create_app(mode, slow_s=slow_s)  # validates mode early
         self._requested_port = port
         self._ssl_context = ssl_context
         self._server: wsgi.Server | None = None
@@ -59,7 +60,7 @@ class DemoServer:
     @property
     def port(self) -> int:
         if self._server is None:
-            raise RuntimeError("DemoServer is not running; call start() first")
+            raise RuntimeError(f"{type(self).__name__} is not running; call start() first")
         return int(self._server.bind_addr[1])
 
     @property
@@ -68,10 +69,10 @@ class DemoServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{scheme}://{host}:{self.port}"
 
-    def start(self) -> DemoServer:
+    def start(self) -> Self:
         """Bind and listen, then serve in a daemon thread; returns once connections work."""
         if self._server is not None:
-            raise RuntimeError("DemoServer is already running")
+            raise RuntimeError(f"{type(self).__name__} is already running")
         server = wsgi.Server(
             (self.host, self._requested_port),
             self.app,
@@ -87,9 +88,7 @@ class DemoServer:
         # on; the serve thread picks them up from the backlog.
         server.prepare()
         self._server = server
-        self._thread = threading.Thread(
-            target=server.serve, name=f"demo-target-{self.mode}", daemon=True
-        )
+        self._thread = threading.Thread(target=server.serve, name=self.name, daemon=True)
         self._thread.start()
         return self
 
@@ -98,13 +97,15 @@ class DemoServer:
         server, thread = self._server, self._thread
         if server is None:
             return
-        self.app.close()  # end deliberate delays so worker threads can exit promptly
+        close = getattr(self.app, "close", None)
+        if close is not None:
+            close()  # end deliberate delays so worker threads can exit promptly
         server.stop()
         if thread is not None:
             thread.join(STOP_TIMEOUT_S)
         self._server = self._thread = None
 
-    def __enter__(self) -> DemoServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(
@@ -114,3 +115,24 @@ class DemoServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class DemoServer(WsgiServer):
+    """The demo target on ``host:port`` (port 0 = any free port), as a context manager.
+
+    >>> with DemoServer("broken") as server:
+    ...     requests.get(server.url + "/api/health")
+    """
+
+    def __init__(
+        self,
+        mode: str = "healthy",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ssl_context: ssl.SSLContext | None = None,
+        *,
+        slow_s: float = 1.5,
+    ) -> None:
+        app: DemoApp = create_app(mode, slow_s=slow_s)  # validates mode early
+        super().__init__(app, host, port, ssl_context, name=f"demo-target-{mode}")
+        self.mode = mode

@@ -1,0 +1,65 @@
+"""Helpers for the harness's own tests: run the real gate in a subprocess, find free ports."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class GateRunResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    report_dir: Path
+
+    @property
+    def run_dir(self) -> Path:
+        return (self.report_dir / "latest").resolve()
+
+    @property
+    def readiness(self) -> dict[str, Any]:
+        return json.loads((self.run_dir / "readiness.json").read_text(encoding="utf-8"))
+
+    def check(self, check_id: str) -> dict[str, Any]:
+        for component in self.readiness["components"]:
+            for check in component["checks"]:
+                if check["id"] == check_id:
+                    return check
+        raise KeyError(f"{check_id} not in {self.check_ids()}")
+
+    def check_ids(self) -> list[str]:
+        return [c["id"] for comp in self.readiness["components"] for c in comp["checks"]]
+
+
+def run_gate_process(report_dir: Path, *args: str, cwd: Path = REPO, timeout: float = 120,
+                     env: dict[str, str] | None = None) -> GateRunResult:
+    """Run the real console entry point (`python -m readiness`) in a subprocess."""
+    # The developer's own READINESS_TARGET must not leak into a test's run.
+    full_env = {k: v for k, v in os.environ.items() if k != "READINESS_TARGET"}
+    full_env.update({"NO_COLOR": "1", **(env or {})})
+    proc = subprocess.run(
+        [sys.executable, "-m", "readiness", "--report-dir", str(report_dir), *args],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env)
+    return GateRunResult(proc.returncode, proc.stdout, proc.stderr, report_dir)
+
+
+def closed_port() -> int:
+    """A loopback port with nothing listening (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def write_gates(directory: Path, text: str) -> Path:
+    path = directory / "gates.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,133 @@
+"""The whole gate, end to end, through the console entry point against real local servers."""
+
+from __future__ import annotations
+
+import json
+import time
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+from helpers import closed_port, run_gate_process
+
+
+def _schema() -> dict:
+    text = resources.files("readiness").joinpath("schema/readiness-1.schema.json").read_text()
+    return json.loads(text)
+
+
+@pytest.fixture(scope="module")
+def healthy(tmp_path_factory: pytest.TempPathFactory):
+    """One healthy-demo gate run, shared by the tests that only read its reports."""
+    return run_gate_process(tmp_path_factory.mktemp("healthy") / "reports")
+
+
+def test_healthy_demo_is_go(healthy) -> None:
+    assert healthy.returncode == 0, healthy.stdout[-3000:] + healthy.stderr
+    data = healthy.readiness
+    assert data["verdict"] == "GO"
+    assert data["exit_code"] == 0
+    assert data["readiness"] == 100.0
+    assert data["confidence"]["coverage"] == 1.0
+    smoke = data["components"][0]
+    assert smoke["name"] == "smoke" and smoke["status"] == "passed" and smoke["risk"] == "LOW"
+    # Every configured aspect produced its own check, none of them errored.
+    ids = healthy.check_ids()
+    for expected in ("smoke.reachable", "smoke.status./", "smoke.latency./products",
+                     "smoke.contains./login", "smoke.json./api/health",
+                     "smoke.regex./api/products", "smoke.redirects.old-home-redirect",
+                     "smoke.size./", "smoke.status.not-found", "smoke.availability./api/health"):
+        assert expected in ids
+    assert not any(c["outcome"] != "passed" for c in smoke["checks"])
+
+
+def test_healthy_reports_are_written_and_valid(healthy) -> None:
+    run_dir = healthy.run_dir
+    jsonschema.Draft202012Validator(_schema()).validate(healthy.readiness)
+    for name in ("readiness.json", "readiness.html", "report.html", "junit.xml", "summary.md"):
+        assert (run_dir / name).is_file(), name
+    assert (healthy.report_dir / "latest").is_symlink()
+    history = (healthy.report_dir / "history.jsonl").read_text().splitlines()
+    assert json.loads(history[-1])["run_id"] == healthy.readiness["run_id"]
+    # pytest-html's report carries the readiness matrix at its top.
+    report_html = (run_dir / "report.html").read_text()
+    assert "rg-banner rg-v-go" in report_html and '<table class="rg-matrix' in report_html
+    assert "**Verdict: GO**" in (run_dir / "summary.md").read_text()
+
+
+def test_terminal_shows_matrix_verdict_and_report_path(healthy) -> None:
+    out = healthy.stdout
+    assert "Readiness matrix" in out
+    assert "GO" in out and "readiness 100.0%" in out
+    assert str(healthy.run_dir / "readiness.html") in out.replace("\n", "")
+    assert "\x1b[" not in out  # NO_COLOR and no TTY: no escape codes
+
+
+def test_broken_demo_is_no_go_naming_each_defect(run_gate) -> None:
+    result = run_gate("--demo", "broken")
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr
+    data = result.readiness
+    assert data["verdict"] == "NO-GO"
+    reasons = "\n".join(data["reasons"])
+    # The defects the smoke suite covers: the 500 on /api/products and the slow /products.
+    assert "smoke.status./api/products" in reasons and "500" in reasons
+    assert "smoke.latency./products" in reasons
+    assert data["reasons"][0].startswith("blocking check failed:")
+    assert result.check("smoke.status./api/products")["outcome"] == "failed"
+    assert result.check("smoke.latency./products")["value"] >= 1500
+    # Endpoints that work in broken mode still pass: the verdict is not blanket failure.
+    assert result.check("smoke.status./api/health")["outcome"] == "passed"
+    assert "smoke.status./api/products" in result.stdout
+
+
+def test_closed_port_is_inconclusive_and_fast(run_gate) -> None:
+    target = f"http://127.0.0.1:{closed_port()}"
+    start = time.monotonic()
+    result = run_gate("--target", target)
+    elapsed = time.monotonic() - start
+    assert result.returncode == 3, result.stdout[-3000:] + result.stderr
+    data = result.readiness
+    assert data["verdict"] == "INCONCLUSIVE"
+    assert target in data["reasons"][0] and "unreachable" in data["reasons"][0]
+    assert data["unreachable"] and target in data["unreachable"]
+    assert result.check("smoke.reachable")["outcome"] == "errored"
+    # Everything after the probe is skipped with the reason, not attempted.
+    others = [c for c in data["components"][0]["checks"] if c["id"] != "smoke.reachable"]
+    assert others and all(c["outcome"] == "skipped" for c in others)
+    assert all("unreachable" in c["message"] for c in others)
+    assert elapsed < 30
+
+
+def test_target_from_environment(run_gate, serve) -> None:
+    from readiness.demo import create_app
+
+    url = serve(create_app("healthy"))
+    result = run_gate("--component", "smoke", "-q", env={"READINESS_TARGET": url})
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    assert result.readiness["target"] == url
+
+
+def test_post_deploy_profile_applies_its_overrides(run_gate) -> None:
+    result = run_gate("--profile", "post-deploy", "-q")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    data = result.readiness
+    assert data["profile"] == "post-deploy"
+    assert data["policy"]["go_at"] == 95
+
+
+def test_pytest_options_pass_through(run_gate) -> None:
+    # -k narrows the run; coverage counts only what was planned, so it stays a GO.
+    result = run_gate("-k", "reachable or status", "-q")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    ids = result.check_ids()
+    assert "smoke.reachable" in ids and "smoke.latency./" not in ids
+
+
+def test_page_option_replaces_pages(run_gate, tmp_path: Path) -> None:
+    gates = tmp_path / "pages.yaml"
+    gates.write_text("components:\n  smoke:\n    weight: 1\n    availability: null\n")
+    result = run_gate("--gates", str(gates), "--page", "/about", "--page", "/login", "-q")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    assert {"smoke.status./about", "smoke.status./login"} <= set(result.check_ids())
+    assert "smoke.status./" not in result.check_ids()
