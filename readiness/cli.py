@@ -17,7 +17,10 @@ _USAGE_CODES = {pytest.ExitCode.USAGE_ERROR: 2}
 
 def pytest_args(argv: Sequence[str]) -> list[str]:
     """The pytest command line for a gate run with ``argv`` from the user."""
-    args = ["-p", "readiness.plugin", "-p", "no:cacheprovider", "--tb=short", "-rN"]
+    args = ["-p", "readiness.plugin", "-p", "no:cacheprovider", "--tb=short", "-rN",
+            # The console script imports the package before pytest can rewrite it; harmless.
+            "-W", "ignore:Module already imported so cannot be rewritten:"
+                  "pytest.PytestAssertRewriteWarning"]
     if not any(a in ("-q", "--quiet") or a.startswith("-q") for a in argv):
         args.append("-v")  # one line per check as it finishes
     if not any(a == "--gates" or a.startswith("--gates=") for a in argv):

@@ -174,7 +174,7 @@ def load(
     try:
         raw, lines = load_with_lines(text)
     except YamlError as exc:
-        raise ConfigError(exc.message, name, exc.line) from None
+        raise ConfigError(exc.message, name, exc.line, exc.field) from None
     if not isinstance(raw, dict):
         raise ConfigError("expected a mapping with a 'components' key at the top", name, 1)
 

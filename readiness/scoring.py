@@ -197,6 +197,11 @@ class Decision:
     outstanding: list[str]
 
 
+def _percent(share: float) -> str:
+    # All significant digits: a fixed rounding shows 0.899 as "90%", "below the required 90%".
+    return f"{share * 100:g}%"
+
+
 def _describe(check: CheckResult) -> str:
     text = f"{check.id} {check.outcome.value}"
     if check.message:
@@ -238,13 +243,14 @@ def decide(
         inconclusive.append("nothing was measured: no check produced a result")
     if conf.coverage < min_coverage:
         inconclusive.append(
-            f"coverage {conf.coverage:.0%} ({conf.checks_ran}/{conf.checks_planned} checks ran)"
-            f" is below the required {min_coverage:.0%}"
+            f"coverage {_percent(conf.coverage)}"
+            f" ({conf.checks_ran}/{conf.checks_planned} checks ran)"
+            f" is below the required {_percent(min_coverage)}"
         )
     reasons += inconclusive
     below = overall is not None and overall < go_at
     if below:
-        reasons.append(f"overall readiness {overall:.1f}% is below the GO line of {go_at:g}%")
+        reasons.append(f"overall readiness {overall:g}% is below the GO line of {go_at:g}%")
     reasons += [f"could not measure: {_describe(c)}" for c in errored]
 
     if blocking_failures:

@@ -10,17 +10,29 @@ Path_ = tuple[str | int, ...]
 
 
 class YamlError(ValueError):
-    """A YAML document could not be read; ``line`` is 1-based or None."""
+    """A YAML document could not be read; ``line`` is 1-based or None; ``field`` is the dotted
+    key path when one is known (a duplicate key)."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.field = field
 
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader that leaves an impossible date (2027-13-01) as a string instead of raising a
-    bare ValueError with no line: schema validation then reports it with its key and line."""
+    bare ValueError with no line: schema validation then reports it with its key and line.
+
+    Mapping keys stay as written: every key in a gates file is a name, and a component or
+    profile called ``off`` or ``yes`` must not become a boolean (the line map uses the text)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        self.flatten_mapping(node)
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key_node.tag = "tag:yaml.org,2002:str"
+        return super().construct_mapping(node, deep=deep)
 
 
 def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
@@ -45,6 +57,9 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
         return_line = mark.line + 1 if mark else None
+        if exc.context and exc.context_mark and exc.context_mark.line + 1 != return_line:
+            # An unclosed bracket or quote is found lines later: say where it was opened.
+            problem += f" ({exc.context} started on line {exc.context_mark.line + 1})"
         raise YamlError(f"invalid YAML: {problem}", return_line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}") from None
@@ -61,7 +76,11 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key in seen:
-                raise YamlError(f"duplicate key '{key}'", key_node.start_mark.line + 1)
+                raise YamlError(
+                    f"duplicate key '{key}'",
+                    key_node.start_mark.line + 1,
+                    ".".join(str(p) for p in (*path, key)),
+                )
             seen.add(key)
             lines[(*path, key)] = key_node.start_mark.line + 1
             # The key's own line wins over its value's: errors about a value name its key.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from helpers import GateRunResult, run_gate_process
 
+from readiness import browser
 from readiness.demo import WsgiServer
 
 
@@ -35,3 +37,19 @@ def serve() -> Iterator[Callable[[Callable[..., Any]], str]]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium for the browser tests (skipped locally without one, never in CI)."""
+    if browser.discover_chromium() is None:
+        message = "no Chromium found; install one (apt-get install -y chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs Chromium: a missing one is a broken setup
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = browser.launch_chromium(pw)
+        yield instance
+        instance.close()

@@ -63,3 +63,27 @@ def write_gates(directory: Path, text: str) -> Path:
     path = directory / "gates.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@dataclass
+class PageWatch:
+    """What a page did while it loaded: errors, dialogs and any request off the file system."""
+
+    page: Any
+    errors: list[str]
+    dialogs: list[str]
+    requests: list[str]
+
+
+def open_report(chromium: Any, path: Path) -> PageWatch:
+    page = chromium.new_page()
+    watch = PageWatch(page, [], [], [])
+    page.on("dialog", lambda d: (watch.dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
+    page.on("console", lambda m: watch.errors.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda r: None if r.url.startswith(("file:", "data:"))
+            else watch.requests.append(r.url))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    page.locator("details").evaluate_all("ds => ds.forEach(d => { d.open = true; })")
+    return watch

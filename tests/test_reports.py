@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -204,18 +203,6 @@ def test_chromium_args() -> None:
 
 
 # --- the dashboard in headless Chromium ------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    if browser.discover_chromium() is None:
-        pytest.skip("no Chromium found; install one (apt-get install -y chromium) to run this")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = browser.launch_chromium(pw)
-        yield instance
-        instance.close()
 
 
 @pytest.mark.parametrize("name", ["nogo", "hostile", "inconclusive"])

@@ -1,0 +1,121 @@
+"""The engine's outcome rules, exercised through a real gate run on a misbehaving suite."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import REPO, closed_port
+
+from readiness.demo import create_app
+
+SUITE = REPO / "tests" / "data" / "engine_suite"
+
+
+def _gates(tmp_path: Path, target: str, extra: str = "") -> Path:
+    path = tmp_path / "engine.yaml"
+    path.write_text(
+        f"target: {target}\n"
+        "verdict: {go_at: 50, min_coverage: 0.5}\n"
+        "components:\n"
+        f"  engine: {{weight: 1, blocking: true, suite: {SUITE}}}\n"
+        "waivers:\n"
+        "  - {check: engine.waived_failure, reason: known, owner: qa, expires: 2999-01-01}\n"
+        + extra, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def engine_run(tmp_path_factory: pytest.TempPathFactory):
+    from helpers import run_gate_process
+
+    from readiness.demo import WsgiServer
+
+    tmp = tmp_path_factory.mktemp("engine")
+    with WsgiServer(create_app("healthy")) as server:
+        return run_gate_process(tmp / "reports", "--gates", str(_gates(tmp, server.url)))
+
+
+@pytest.mark.parametrize(("check_id", "outcome", "message_part"), [
+    ("engine.passes", "passed", "got 1"),
+    ("engine.records_failure", "failed", "got 500, expected 200"),
+    ("engine.plain_assert", "failed", "arithmetic is broken"),
+    ("engine.raises", "errored", "ConnectionError: socket closed by peer"),
+    ("engine.records_nothing", "errored", "recorded no result"),
+    ("engine.metric_between_bands", "warned", "700 ms"),
+    ("engine.metric_no_data", "errored", "no data"),
+    ("engine.skips", "skipped", "opt-in only"),
+    ("engine.gather_fails", "errored", "TimeoutError: gatherer timed out"),
+    ("engine.custom-id", "passed", ""),
+    ("engine.waived_failure", "waived", ""),
+    ("engine.param./a", "passed", ""),
+    ("engine.param./b", "passed", ""),
+])
+def test_each_behaviour_has_its_outcome(engine_run, check_id, outcome, message_part) -> None:
+    check = engine_run.check(check_id)
+    assert check["outcome"] == outcome, check
+    assert message_part in check["message"]
+
+
+def test_no_failure_is_silently_passed(engine_run) -> None:
+    data = engine_run.readiness
+    assert data["verdict"] == "NO-GO"
+    assert engine_run.returncode == 1
+    passed = {c["id"] for comp in data["components"] for c in comp["checks"]
+              if c["outcome"] == "passed"}
+    assert passed == {"engine.passes", "engine.custom-id", "engine.param./a", "engine.param./b",
+                      "engine.target_html"}
+
+
+def test_scores_and_evidence_follow_outcomes(engine_run) -> None:
+    failed = engine_run.check("engine.records_failure")
+    assert failed["score"] == 0.0 and failed["evidence"][0]["content"] == "oops"
+    warned = engine_run.check("engine.metric_between_bands")
+    assert 0 < warned["score"] < 1 and warned["samples"] == [690.0, 700.0, 710.0]
+    assert engine_run.check("engine.raises")["score"] is None
+    assert engine_run.check("engine.custom-id")["title"] == "A custom title"
+    waived = engine_run.check("engine.waived_failure")
+    assert waived["waiver"]["owner"] == "qa"
+    assert any("waived: engine.waived_failure" in o for o in engine_run.readiness["outstanding"])
+
+
+def test_coverage_counts_errored_and_skipped_as_not_run(engine_run) -> None:
+    conf = engine_run.readiness["confidence"]
+    checks = engine_run.readiness["components"][0]["checks"]
+    ran = [c for c in checks if c["outcome"] in ("passed", "failed", "warned", "waived")]
+    assert conf["checks_planned"] == len(checks)
+    assert conf["checks_ran"] == len(ran)
+    assert conf["coverage"] == pytest.approx(len(ran) / len(checks), abs=1e-4)
+
+
+def test_terminal_words_per_outcome(engine_run) -> None:
+    out = engine_run.stdout
+    for word in ("PASSED", "FAILED", "WARNED", "WAIVED", "ERRORED", "SKIPPED"):
+        assert word in out
+
+
+def test_interrupt_writes_partial_report_and_exits_130(tmp_path: Path) -> None:
+    report_dir = tmp_path / "reports"
+    gates = _gates(tmp_path, f"http://127.0.0.1:{closed_port()}")
+    started = tmp_path / "slow-check-started"
+    env = {**os.environ, "ENGINE_SLOW": str(started), "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "readiness", "--gates", str(gates), "--report-dir",
+         str(report_dir), "-k", "passes or slow"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 30
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, out + err
+    data = json.loads((report_dir / "latest" / "readiness.json").read_text())
+    assert data["interrupted"] is True and data["exit_code"] == 130
+    assert any("interrupted" in r for r in data["reasons"])
+    assert data["components"][0]["checks"][0]["id"] == "engine.passes"
