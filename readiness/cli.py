@@ -11,16 +11,23 @@ from collections.abc import Sequence
 
 import pytest
 
-# pytest's own codes that mean "this invocation was wrong", whatever pytest calls them.
-_USAGE_CODES = {pytest.ExitCode.USAGE_ERROR: 2}
-
 
 def pytest_args(argv: Sequence[str]) -> list[str]:
     """The pytest command line for a gate run with ``argv`` from the user."""
-    args = ["-p", "readiness.plugin", "-p", "no:cacheprovider", "--tb=short", "-rN",
-            # The console script imports the package before pytest can rewrite it; harmless.
-            "-W", "ignore:Module already imported so cannot be rewritten:"
-                  "pytest.PytestAssertRewriteWarning"]
+    # Locust's pytest plugin brings a `session` fixture and -H; a gate run needs neither.
+    args = [
+        "-p",
+        "readiness.plugin",
+        "-p",
+        "no:locust",
+        "-p",
+        "no:cacheprovider",
+        "--tb=short",
+        "-rN",
+        # The console script imports the package before pytest can rewrite it; harmless.
+        "-W",
+        "ignore:Module already imported so cannot be rewritten:pytest.PytestAssertRewriteWarning",
+    ]
     if not any(a in ("-q", "--quiet") or a.startswith("-q") for a in argv):
         args.append("-v")  # one line per check as it finishes
     if not any(a == "--gates" or a.startswith("--gates=") for a in argv):
@@ -34,7 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = int(pytest.main(pytest_args(argv)))
     except KeyboardInterrupt:
         return 130
-    return _USAGE_CODES.get(code, code)
+    # pytest's own usage error (an unknown option, say) is our usage error: exit 2.
+    return 2 if code == pytest.ExitCode.USAGE_ERROR else code
 
 
 if __name__ == "__main__":

@@ -334,12 +334,9 @@ def _skip_reason(report: pytest.TestReport) -> str:
 def _align_report(report: pytest.TestReport, result: CheckResult, run: GateRun) -> None:
     """Make pytest's own report (progress, pytest-html, exit summary) tell the check's story."""
     outcome = result.outcome
-    waiver = matching(result.id, run.config.waivers)
-    if (
-        outcome in (Outcome.FAILED, Outcome.WARNED)
-        and waiver
-        and (waiver.expires >= dt.date.today())
-    ):
+    today = dt.date.today()
+    waiver = matching(result.id, run.config.waivers, today)
+    if outcome in (Outcome.FAILED, Outcome.WARNED) and waiver and waiver.expires >= today:
         outcome = Outcome.WAIVED
     report.readiness_outcome = outcome.value  # type: ignore[attr-defined]
     report.readiness_check = result.id  # type: ignore[attr-defined]

@@ -37,6 +37,8 @@ def metric_score(
     (availability, requests per second). Positive thresholds are compared on a log scale
     (timings are log-normal); a zero or negative threshold falls back to a linear scale.
     """
+    if math.isnan(value):
+        raise ValueError("cannot score NaN: an unmeasured value is an errored check")
     if good == poor:
         # A plain budget: at or better than it passes, worse fails.
         return 1.0 if (value >= good if higher_is_better else value <= good) else 0.0

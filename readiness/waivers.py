@@ -16,9 +16,19 @@ def matches(check_id: str, pattern: str) -> bool:
     return fnmatch.fnmatchcase(check_id, pattern)
 
 
-def matching(check_id: str, waivers: Sequence[Waiver]) -> Waiver | None:
-    """The first waiver whose check id (or glob) matches ``check_id``."""
-    return next((w for w in waivers if matches(check_id, w.check)), None)
+def matching(
+    check_id: str, waivers: Sequence[Waiver], today: dt.date | None = None
+) -> Waiver | None:
+    """The first waiver whose check id (or glob) matches ``check_id``.
+
+    Given ``today``, a live waiver wins over an expired one listed before it, so renewing a
+    waiver by adding a new entry works without deleting the old one.
+    """
+    found = [w for w in waivers if matches(check_id, w.check)]
+    if today is not None:
+        live = [w for w in found if w.expires >= today]
+        found = live or found
+    return found[0] if found else None
 
 
 def apply_waivers(
@@ -38,7 +48,7 @@ def apply_waivers(
     ]
     result = []
     for check in checks:
-        waiver = matching(check.id, waivers)
+        waiver = matching(check.id, waivers, today)
         if waiver is None or check.outcome not in (Outcome.FAILED, Outcome.WARNED):
             result.append(check)
             continue

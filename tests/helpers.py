@@ -40,15 +40,25 @@ class GateRunResult:
         return [c["id"] for comp in self.readiness["components"] for c in comp["checks"]]
 
 
-def run_gate_process(report_dir: Path, *args: str, cwd: Path = REPO, timeout: float = 120,
-                     env: dict[str, str] | None = None) -> GateRunResult:
+def run_gate_process(
+    report_dir: Path,
+    *args: str,
+    cwd: Path = REPO,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+) -> GateRunResult:
     """Run the real console entry point (`python -m readiness`) in a subprocess."""
     # The developer's own READINESS_TARGET must not leak into a test's run.
     full_env = {k: v for k, v in os.environ.items() if k != "READINESS_TARGET"}
     full_env.update({"NO_COLOR": "1", **(env or {})})
     proc = subprocess.run(
         [sys.executable, "-m", "readiness", "--report-dir", str(report_dir), *args],
-        cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env)
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+    )
     return GateRunResult(proc.returncode, proc.stdout, proc.stderr, report_dir)
 
 
@@ -81,8 +91,10 @@ def open_report(chromium: Any, path: Path) -> PageWatch:
     page.on("dialog", lambda d: (watch.dialogs.append(d.message), d.dismiss()))
     page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
     page.on("console", lambda m: watch.errors.append(m.text) if m.type == "error" else None)
-    page.on("request", lambda r: None if r.url.startswith(("file:", "data:"))
-            else watch.requests.append(r.url))
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith(("file:", "data:")) else watch.requests.append(r.url),
+    )
     page.goto(path.as_uri())
     page.wait_for_load_state("load")
     page.locator("details").evaluate_all("ds => ds.forEach(d => { d.open = true; })")

@@ -27,7 +27,9 @@ def _gates(tmp_path: Path, target: str, extra: str = "") -> Path:
         f"  engine: {{weight: 1, blocking: true, suite: {SUITE}}}\n"
         "waivers:\n"
         "  - {check: engine.waived_failure, reason: known, owner: qa, expires: 2999-01-01}\n"
-        + extra, encoding="utf-8")
+        + extra,
+        encoding="utf-8",
+    )
     return path
 
 
@@ -42,21 +44,24 @@ def engine_run(tmp_path_factory: pytest.TempPathFactory):
         return run_gate_process(tmp / "reports", "--gates", str(_gates(tmp, server.url)))
 
 
-@pytest.mark.parametrize(("check_id", "outcome", "message_part"), [
-    ("engine.passes", "passed", "got 1"),
-    ("engine.records_failure", "failed", "got 500, expected 200"),
-    ("engine.plain_assert", "failed", "arithmetic is broken"),
-    ("engine.raises", "errored", "ConnectionError: socket closed by peer"),
-    ("engine.records_nothing", "errored", "recorded no result"),
-    ("engine.metric_between_bands", "warned", "700 ms"),
-    ("engine.metric_no_data", "errored", "no data"),
-    ("engine.skips", "skipped", "opt-in only"),
-    ("engine.gather_fails", "errored", "TimeoutError: gatherer timed out"),
-    ("engine.custom-id", "passed", ""),
-    ("engine.waived_failure", "waived", ""),
-    ("engine.param./a", "passed", ""),
-    ("engine.param./b", "passed", ""),
-])
+@pytest.mark.parametrize(
+    ("check_id", "outcome", "message_part"),
+    [
+        ("engine.passes", "passed", "got 1"),
+        ("engine.records_failure", "failed", "got 500, expected 200"),
+        ("engine.plain_assert", "failed", "arithmetic is broken"),
+        ("engine.raises", "errored", "ConnectionError: socket closed by peer"),
+        ("engine.records_nothing", "errored", "recorded no result"),
+        ("engine.metric_between_bands", "warned", "700 ms"),
+        ("engine.metric_no_data", "errored", "no data"),
+        ("engine.skips", "skipped", "opt-in only"),
+        ("engine.gather_fails", "errored", "TimeoutError: gatherer timed out"),
+        ("engine.custom-id", "passed", ""),
+        ("engine.waived_failure", "waived", ""),
+        ("engine.param./a", "passed", ""),
+        ("engine.param./b", "passed", ""),
+    ],
+)
 def test_each_behaviour_has_its_outcome(engine_run, check_id, outcome, message_part) -> None:
     check = engine_run.check(check_id)
     assert check["outcome"] == outcome, check
@@ -67,10 +72,16 @@ def test_no_failure_is_silently_passed(engine_run) -> None:
     data = engine_run.readiness
     assert data["verdict"] == "NO-GO"
     assert engine_run.returncode == 1
-    passed = {c["id"] for comp in data["components"] for c in comp["checks"]
-              if c["outcome"] == "passed"}
-    assert passed == {"engine.passes", "engine.custom-id", "engine.param./a", "engine.param./b",
-                      "engine.target_html"}
+    passed = {
+        c["id"] for comp in data["components"] for c in comp["checks"] if c["outcome"] == "passed"
+    }
+    assert passed == {
+        "engine.passes",
+        "engine.custom-id",
+        "engine.param./a",
+        "engine.param./b",
+        "engine.target_html",
+    }
 
 
 def test_scores_and_evidence_follow_outcomes(engine_run) -> None:
@@ -106,9 +117,23 @@ def test_interrupt_writes_partial_report_and_exits_130(tmp_path: Path) -> None:
     started = tmp_path / "slow-check-started"
     env = {**os.environ, "ENGINE_SLOW": str(started), "NO_COLOR": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "readiness", "--gates", str(gates), "--report-dir",
-         str(report_dir), "-k", "passes or slow"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        [
+            sys.executable,
+            "-m",
+            "readiness",
+            "--gates",
+            str(gates),
+            "--report-dir",
+            str(report_dir),
+            "-k",
+            "passes or slow",
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     deadline = time.monotonic() + 30
     while not started.exists() and time.monotonic() < deadline:
         time.sleep(0.05)

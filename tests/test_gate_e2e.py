@@ -34,10 +34,18 @@ def test_healthy_demo_is_go(healthy) -> None:
     assert smoke["name"] == "smoke" and smoke["status"] == "passed" and smoke["risk"] == "LOW"
     # Every configured aspect produced its own check, none of them errored.
     ids = healthy.check_ids()
-    for expected in ("smoke.reachable", "smoke.status./", "smoke.latency./products",
-                     "smoke.contains./login", "smoke.json./api/health",
-                     "smoke.regex./api/products", "smoke.redirects.old-home-redirect",
-                     "smoke.size./", "smoke.status.not-found", "smoke.availability./api/health"):
+    for expected in (
+        "smoke.reachable",
+        "smoke.status./",
+        "smoke.latency./products",
+        "smoke.contains./login",
+        "smoke.json./api/health",
+        "smoke.regex./api/products",
+        "smoke.redirects.old-home-redirect",
+        "smoke.size./",
+        "smoke.status.not-found",
+        "smoke.availability./api/health",
+    ):
         assert expected in ids
     assert not any(c["outcome"] != "passed" for c in smoke["checks"])
 

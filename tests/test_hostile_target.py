@@ -12,10 +12,18 @@ ATTR_PAYLOAD = '"><img src=x onerror=alert(2)>'
 
 
 def hostile_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-    body = (f"<!doctype html><html lang=en><head><title>{PAYLOAD}</title></head>"
-            f"<body><h1>{ATTR_PAYLOAD}</h1></body></html>").encode()
-    start_response("200 OK", [("Content-Type", "text/html"), ("X-Evil", PAYLOAD),
-                              ("Set-Cookie", "sid=secret-token-123; HttpOnly")])
+    body = (
+        f"<!doctype html><html lang=en><head><title>{PAYLOAD}</title></head>"
+        f"<body><h1>{ATTR_PAYLOAD}</h1></body></html>"
+    ).encode()
+    start_response(
+        "200 OK",
+        [
+            ("Content-Type", "text/html"),
+            ("X-Evil", PAYLOAD),
+            ("Set-Cookie", "sid=secret-token-123; HttpOnly"),
+        ],
+    )
     return [body]
 
 
@@ -30,7 +38,9 @@ def _gates(tmp_path: Path, target: str) -> Path:
         "    blocking: true\n"
         "    availability: null\n"
         "    endpoints:\n"
-        f"      - {{path: '/', contains: \"{PAYLOAD}-absent\"}}\n", encoding="utf-8")
+        f"      - {{path: '/', contains: \"{PAYLOAD}-absent\"}}\n",
+        encoding="utf-8",
+    )
     return path
 
 

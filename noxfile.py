@@ -1,0 +1,88 @@
+"""Sessions: `nox -s gate`, `smoke`, `demo`, `tests`, `lint`, `benchmarks` (`nox -l` lists them).
+
+Each wraps the `readiness-gate` console script or pytest; arguments after `--` pass through.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_venv = "yes"  # the dev loop: dependencies install once per session venv
+nox.options.sessions = ["lint", "tests"]
+
+
+def _install(session: nox.Session, extras: str = "") -> None:
+    session.install("-e", f".{extras}")
+
+
+def _ensure_chromium(session: nox.Session) -> None:
+    """A browser for the suites and tests: Playwright's own, else the distribution's (as root)."""
+    found = session.run(
+        "python",
+        "-c",
+        "from readiness.browser import discover_chromium as d; print(d() or '')",
+        silent=True,
+    ).strip()
+    if found:
+        return
+    try:
+        session.run("python", "-m", "playwright", "install", "chromium")
+        return
+    except nox.command.CommandFailed:
+        session.log("Playwright could not download its Chromium; trying the system package")
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        session.run("apt-get", "update", "-qq", external=True)
+        session.run("apt-get", "install", "-y", "-qq", "chromium", external=True)
+        return
+    session.error(
+        "No Chromium: run `python -m playwright install chromium` or, on Debian,"
+        " `sudo apt-get install -y chromium`, or set READINESS_CHROMIUM=/path"
+    )
+
+
+@nox.session
+def gate(session: nox.Session) -> None:
+    """Run the whole gate (bundled demo target unless --target URL is given)."""
+    _install(session)
+    session.run("readiness-gate", *session.posargs)
+
+
+@nox.session
+def smoke(session: nox.Session) -> None:
+    """Run only the smoke suite."""
+    _install(session)
+    session.run("readiness-gate", "--component", "smoke", *session.posargs)
+
+
+@nox.session(default=False)
+def demo(session: nox.Session) -> None:
+    """Serve the bundled demo target (healthy; `-- --mode broken` for the defects)."""
+    _install(session)
+    session.run("python", "-m", "readiness.demo", *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the harness's own test suite (real servers on 127.0.0.1, real Chromium)."""
+    _install(session, "[test]")
+    _ensure_chromium(session)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting."""
+    session.install("ruff>=0.5")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(default=False)
+def benchmarks(session: nox.Session) -> None:
+    """Measure the gate's speed; figures go to docs/PERFORMANCE.md."""
+    _install(session)
+    session.run("python", "benchmarks/smoke_gate.py", *session.posargs)
