@@ -16,8 +16,8 @@ from .config import Component, ConfigError
 from .evaluate import ComponentSpec, RunFacts, evaluate
 from .gate import GateOptions, GateRun
 from .model import CheckResult, Outcome
-from .recorder import NOT_APPLICABLE, CheckMeta, CheckRecorder, UnreachableTarget
-from .scoring import judged_outcome
+from .outcomes import STATUS, align_report, normalise
+from .recorder import NOT_APPLICABLE, CheckMeta, CheckRecorder
 from .waivers import matches, matching
 
 GATE_KEY = pytest.StashKey[GateRun]()
@@ -26,16 +26,6 @@ RECORDER_KEY = pytest.StashKey[CheckRecorder]()
 DONE_KEY = pytest.StashKey[CheckResult]()
 
 pytest_plugins = ["readiness.fixtures"]
-
-# pytest word and colour per outcome, for its progress line and summary counts.
-_STATUS = {
-    Outcome.PASSED: ("passed", ".", ("PASSED", {"green": True})),
-    Outcome.FAILED: ("failed", "F", ("FAILED", {"red": True})),
-    Outcome.WARNED: ("warned", "w", ("WARNED", {"yellow": True})),
-    Outcome.WAIVED: ("waived", "v", ("WAIVED", {"cyan": True})),
-    Outcome.ERRORED: ("errored", "E", ("ERRORED", {"red": True})),
-    Outcome.SKIPPED: ("skipped", "s", ("SKIPPED", {"yellow": True})),
-}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -267,93 +257,23 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if (report.when == "setup" and report.passed) or report.when == "teardown":
         return report
     recorder = item.stash.get(RECORDER_KEY, None)
-    result = _normalise(meta, recorder, call, report)
+    result = normalise(meta, recorder, call, report)
     if recorder is not None and recorder.unreachable:
         run.unreachable = recorder.unreachable
     run.add(result)
     item.stash[DONE_KEY] = result
-    _align_report(report, result, run)
-    return report
-
-
-def _normalise(
-    meta: CheckMeta,
-    recorder: CheckRecorder | None,
-    call: pytest.CallInfo,
-    report: pytest.TestReport,
-) -> CheckResult:
-    """Whatever the test did, exactly one CheckResult comes out (Lighthouse's _runAudit)."""
-    recorded = recorder.result if recorder else None
-    excinfo = call.excinfo
-
-    def build(outcome: Outcome, message: str, score: float | None = None) -> CheckResult:
-        return CheckResult(
-            id=meta.id,
-            component=meta.component,
-            title=meta.title,
-            outcome=outcome,
-            score=score,
-            blocking=meta.blocking,
-            weight=meta.weight,
-            message=message[:500],
-            evidence=recorder.evidence if recorder else [],
-        )
-
-    if excinfo is None:
-        return recorded or build(Outcome.ERRORED, "the check recorded no result")
-    if report.skipped:
-        return recorded or build(Outcome.SKIPPED, _skip_reason(report))
-    if excinfo.errisinstance(UnreachableTarget) and recorded:
-        return recorded
-    text = _exception_line(excinfo)
-    if report.when == "setup":
-        return build(Outcome.ERRORED, f"could not gather: {text}")
-    if excinfo.errisinstance((AssertionError, pytest.fail.Exception)):
-        if recorded and recorded.outcome is not Outcome.PASSED:
-            return recorded
-        outcome = judged_outcome(False, meta.blocking)
-        return build(outcome, text or "assertion failed", 0.0)
-    return build(Outcome.ERRORED, text)
-
-
-def _exception_line(excinfo: pytest.ExceptionInfo) -> str:
-    message = str(excinfo.value).strip().splitlines()
-    first = message[0] if message else ""
-    if excinfo.errisinstance((AssertionError, pytest.fail.Exception)):
-        return first
-    return f"{excinfo.typename}: {first}" if first else excinfo.typename
-
-
-def _skip_reason(report: pytest.TestReport) -> str:
-    longrepr = report.longrepr
-    if isinstance(longrepr, tuple) and len(longrepr) == 3:
-        return str(longrepr[2]).removeprefix("Skipped: ")
-    return "skipped"
-
-
-def _align_report(report: pytest.TestReport, result: CheckResult, run: GateRun) -> None:
-    """Make pytest's own report (progress, pytest-html, exit summary) tell the check's story."""
-    outcome = result.outcome
     today = dt.date.today()
     waiver = matching(result.id, run.config.waivers, today)
-    if outcome in (Outcome.FAILED, Outcome.WARNED) and waiver and waiver.expires >= today:
-        outcome = Outcome.WAIVED
-    report.readiness_outcome = outcome.value  # type: ignore[attr-defined]
-    report.readiness_check = result.id  # type: ignore[attr-defined]
-    if outcome in (Outcome.FAILED, Outcome.ERRORED):
-        report.outcome = "failed"
-        if report.longrepr is None or report.passed:
-            report.longrepr = f"{result.id}: {result.message}"
-    elif outcome is not Outcome.SKIPPED:  # skips come from pytest.skip: already aligned
-        report.outcome = "passed"
-        report.longrepr = None
+    live_waiver = waiver is not None and waiver.expires >= today
+    align_report(report, result, live_waiver)
+    return report
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
     outcome = getattr(report, "readiness_outcome", None)
     if outcome is None:
         return None
-    return _STATUS[Outcome(outcome)]
+    return STATUS[Outcome(outcome)]
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -66,24 +66,25 @@ def render(
     conf = result["confidence"]
     verdict = result["verdict"]
     headline = Text(f" {verdict} ", style=_VERDICT_STYLE.get(verdict, "bold"))
-    headline.append(
-        f"  readiness {percent(result['readiness'])}"
-        f" · confidence {conf['value']:.0%} (coverage {conf['checks_ran']}/"
-        f"{conf['checks_planned']}, stability {conf['stability']:.0%})"
-        f" · exit {result['exit_code']}"
-    )
+    headline.append(f"  exit {result['exit_code']} · readiness {percent(result['readiness'])}")
     if result.get("interrupted"):
         headline.append("  PARTIAL: run interrupted", style="bold red")
     console.print(headline)
+    console.print(
+        Text(
+            f"  confidence {conf['value']:.0%}: coverage {conf['checks_ran']}/"
+            f"{conf['checks_planned']} checks ran, stability {conf['stability']:.0%}"
+        )
+    )
     for i, reason in enumerate(result["reasons"], 1):
-        console.print(Text(f"  {i}. {reason}"))
+        console.print(Text(f"  {i}. {reason}"), soft_wrap=True)
     if result["outstanding"]:
         console.print(Text("Outstanding:"))
         for item in result["outstanding"]:
-            console.print(Text(f"  - {item}"))
+            console.print(Text(f"  - {item}"), soft_wrap=True)
     for name in ("html", "json"):
         if name in written:
-            console.print(Text(f"{name} report: {written[name]}"))
+            console.print(Text(f"{name} report: {written[name]}"), soft_wrap=True)
     return buffer.getvalue()
 
 
