@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
+
+# Used when neither --gates nor ./gates.yaml is there: a generic smoke gate for any target.
+DEFAULT_GATES = Path(__file__).resolve().parent / "default_gates.yaml"
 
 
 def pytest_args(argv: Sequence[str]) -> list[str]:
@@ -31,7 +35,7 @@ def pytest_args(argv: Sequence[str]) -> list[str]:
     if not any(a in ("-q", "--quiet") or a.startswith("-q") for a in argv):
         args.append("-v")  # one line per check as it finishes
     if not any(a == "--gates" or a.startswith("--gates=") for a in argv):
-        args += ["--gates", "gates.yaml"]
+        args += ["--gates", "gates.yaml" if Path("gates.yaml").is_file() else str(DEFAULT_GATES)]
     return [*args, *argv]
 
 

@@ -9,11 +9,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
-import importlib
-import importlib.util
-import sys
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,9 +23,9 @@ from pydantic import (
     model_validator,
 )
 
+from .config_errors import allowed_keys, explain
+from .suites import find_suite_dir, suite_settings_model
 from .yamlpos import YamlError, line_for, load_with_lines
-
-BUILTIN_SUITES = Path(__file__).resolve().parent.parent / "suites"
 
 
 class ConfigError(Exception):
@@ -183,7 +178,7 @@ def load(
         # A misspelt key is the cause; the required key it was meant to be is only missing.
         first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = tuple(first["loc"])
-        message = _explain(first, GatesFile, loc)
+        message = explain(first, GatesFile, loc)
         if first["type"] == "missing":
             typo = _typo_for_missing(data, loc)
             if typo is not None:
@@ -244,7 +239,7 @@ def load(
         if not comp.enabled:
             continue
         where = ("components", comp_name)
-        suite_dir = _suite_dir(base, comp_name, comp.suite)
+        suite_dir = find_suite_dir(base, comp_name, comp.suite)
         if suite_dir is None:
             raise ConfigError(
                 f"no suite folder for component '{comp_name}': add suites/{comp_name}/ next to"
@@ -253,13 +248,13 @@ def load(
                 line_for(lines, where),
                 ".".join(where),
             )
-        settings_model = _suite_settings_model(suite_dir, comp_name)
+        settings_model = suite_settings_model(suite_dir, comp_name)
         try:
             settings = _validate_settings(settings_model, comp.model_extra or {})
         except ValidationError as exc:
             first = exc.errors()[0]
             loc = tuple(first["loc"])
-            explained = _explain(
+            explained = explain(
                 first,
                 settings_model or ComponentConfig,
                 loc,
@@ -334,41 +329,6 @@ def _deep_merge(base: dict, extra: dict) -> dict:
     return base
 
 
-def _suite_dir(base: Path, name: str, explicit: str | None) -> Path | None:
-    if explicit:
-        candidate = (base / explicit).resolve()
-        return candidate if candidate.is_dir() else None
-    for root in (base / "suites", BUILTIN_SUITES):
-        if (root / name).is_dir():
-            return (root / name).resolve()
-    return None
-
-
-def _suite_settings_model(suite_dir: Path, name: str) -> type[BaseModel] | None:
-    """The suite's own ``settings.py: Settings`` model, if it has one.
-
-    This is how a suite adds its own configuration keys without touching the engine.
-    """
-    module_path = suite_dir / "settings.py"
-    if not module_path.is_file():
-        return None
-    package_root = suite_dir.parent
-    if (suite_dir / "__init__.py").is_file() and (package_root / "__init__.py").is_file():
-        # Import under the package name pytest will use too (suites.smoke.settings), so the
-        # suite's own modules and this loader share one module and one Settings class.
-        root = str(package_root.parent)
-        if root not in sys.path:
-            sys.path.insert(0, root)
-        module = importlib.import_module(f"{package_root.name}.{suite_dir.name}.settings")
-        return module.Settings
-    spec = importlib.util.spec_from_file_location(f"readiness_suite_settings_{name}", module_path)
-    if spec is None or spec.loader is None:
-        return None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.Settings
-
-
 def _validate_settings(model: type[BaseModel] | None, extra: dict[str, Any]) -> Any:
     if model is not None:
         return model.model_validate(extra)
@@ -391,66 +351,7 @@ def _typo_for_missing(data: Any, loc: tuple) -> str | None:
             return None
     if not isinstance(data, dict):
         return None
-    known = set(_allowed_keys(GatesFile, loc[:-1]))
+    known = set(allowed_keys(GatesFile, loc[:-1]))
     candidates = [str(k) for k in data if str(k) not in known]
     found = difflib.get_close_matches(str(loc[-1]), candidates, n=1)
     return found[0] if found else None
-
-
-def _explain(
-    error: Any, model: type[BaseModel] | None, loc: tuple, also: list[str] | None = None
-) -> str:
-    """Turn a pydantic error into a sentence that says what was expected.
-
-    ``also``: keys allowed next to the model's own at the top level (a component's common keys
-    beside its suite's settings)."""
-    if error["type"] == "extra_forbidden":
-        allowed = _allowed_keys(model, loc[:-1]) if model else []
-        if also and len(loc) == 1:
-            allowed = list(dict.fromkeys([*also, *allowed]))
-        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        message = f"unknown key '{loc[-1]}'"
-        if hint:
-            message += f"; did you mean '{hint[0]}'?"
-        elif allowed:
-            message += f" (expected one of: {', '.join(allowed)})"
-        return message
-    if error["type"] == "missing":
-        return "required key is missing"
-    got = error.get("input")
-    shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
-    message = error["msg"]
-    if error["type"].startswith("date"):
-        message += "; write dates as YYYY-MM-DD"
-    return f"{message}{shown}"
-
-
-def _allowed_keys(model: Any, loc: tuple) -> list[str]:
-    """Field names of the model found by walking ``loc`` through the schema (best effort)."""
-    current: Any = model
-    for part in loc:
-        current = _unwrap_optional(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            info = current.model_fields.get(str(part))
-            if info is None:
-                return []
-            current = info.annotation
-            continue
-        origin = typing.get_origin(current)
-        args = typing.get_args(current)
-        if origin is dict:
-            current = args[1]
-        elif origin is list:
-            current = args[0]
-        else:
-            return []
-    current = _unwrap_optional(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
-
-
-def _unwrap_optional(annotation: Any) -> Any:
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        return next((a for a in typing.get_args(annotation) if a is not type(None)), None)
-    return annotation

@@ -1,0 +1,61 @@
+"""Where a component's suite lives, and its own settings model.
+
+A suite is a folder of pytest modules (a package, so its modules can import each other)
+with an optional ``settings.py`` declaring a pydantic ``Settings`` for its gates.yaml keys.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+
+from pydantic import BaseModel
+
+# The suites shipped with the package: the checkout's suites/ folder, or its installed copy.
+BUILTIN_SUITES = Path(__file__).resolve().parent.parent / "suites"
+
+
+def find_suite_dir(base: Path, name: str, explicit: str | None) -> Path | None:
+    if explicit:
+        candidate = (base / explicit).resolve()
+        return candidate if candidate.is_dir() else None
+    for root in (base / "suites", BUILTIN_SUITES):
+        if (root / name).is_dir():
+            return (root / name).resolve()
+    return None
+
+
+def suite_settings_model(suite_dir: Path, name: str) -> type[BaseModel] | None:
+    """The suite's own ``settings.py: Settings`` model, if it has one.
+
+    This is how a suite adds its own configuration keys without touching the engine.
+    """
+    module_path = suite_dir / "settings.py"
+    if not module_path.is_file():
+        return None
+    if (suite_dir / "__init__.py").is_file():
+        # Import under the dotted name pytest gives the suite's modules too (the packages
+        # above it, as pytest's default import mode computes them), so the suite's tests and
+        # this loader share one module and one Settings class.
+        root, dotted = package_name(module_path)
+        if str(root) not in sys.path:
+            sys.path.insert(0, str(root))
+        return importlib.import_module(dotted).Settings
+    spec = importlib.util.spec_from_file_location(f"readiness_suite_settings_{name}", module_path)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Settings
+
+
+def package_name(module_path: Path) -> tuple[Path, str]:
+    """(import root, dotted module name) for a module inside ``__init__.py`` packages."""
+    parts = [module_path.stem]
+    folder = module_path.parent
+    while (folder / "__init__.py").is_file():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return folder, ".".join(parts)
