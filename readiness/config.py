@@ -115,12 +115,22 @@ class Profile(_Strict):
     overrides: dict[str, Any] = {}  # merged over the file before validation
 
 
+class TlsPolicy(_Strict):
+    """How every suite verifies the target's certificate."""
+
+    verify: bool = True  # false: accept any certificate (the security suite still reports it)
+    # A CA bundle (PEM) to trust besides the system's, e.g. a staging CA; relative to this
+    # file. `demo` means the CA the bundled demo target makes at start-up.
+    ca_bundle: str | None = None
+
+
 class GatesFile(_Strict):
     target: str | None = None
     pages: list[str] = ["/"]
     timeout_s: float = Field(default=10, gt=0)
     profile: str | None = None
     verdict: VerdictPolicy = VerdictPolicy()
+    tls: TlsPolicy = TlsPolicy()
     components: dict[str, ComponentConfig] = Field(min_length=1)
     waivers: list[Waiver] = []
     profiles: dict[str, Profile] = {}
@@ -147,6 +157,7 @@ class GateConfig:
     verdict: VerdictPolicy
     components: dict[str, Component]
     waivers: list[Waiver]
+    tls: TlsPolicy = field(default_factory=TlsPolicy)
     all_components: list[str] = field(default_factory=list)
 
 
@@ -292,6 +303,17 @@ def load(
         except ConfigError as exc:
             raise ConfigError(exc.message, name, line_for(lines, ("target",)), "target") from None
     target = target or parsed.target
+    tls = parsed.tls
+    if tls.ca_bundle not in (None, "demo"):
+        bundle = (path.resolve().parent / tls.ca_bundle).resolve()
+        if not bundle.is_file():
+            raise ConfigError(
+                f"CA bundle '{tls.ca_bundle}' not found (looked for {bundle})",
+                name,
+                line_for(lines, ("tls", "ca_bundle")),
+                "tls.ca_bundle",
+            )
+        tls = tls.model_copy(update={"ca_bundle": str(bundle)})
     return GateConfig(
         path=path,
         target=target,
@@ -301,6 +323,7 @@ def load(
         verdict=parsed.verdict,
         components=components,
         waivers=list(parsed.waivers),
+        tls=tls,
         all_components=list(parsed.components),
     )
 

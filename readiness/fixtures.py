@@ -62,4 +62,5 @@ def http(gate: GateRun) -> Iterator[requests.Session]:
     with requests.Session() as session:
         session.headers["User-Agent"] = USER_AGENT
         session.trust_env = False
+        session.verify = gate.verify
         yield session

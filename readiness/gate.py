@@ -44,6 +44,7 @@ class GateRun:
     started_monotonic: float
     target: str = ""
     demo: Any = None  # the DemoServer when the bundled demo target serves this run
+    ca_bundle: Path | None = None  # extra CA every client of the target trusts
     results: list[CheckResult] = field(default_factory=list)
     unreachable: str | None = None
     notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -93,6 +94,13 @@ class GateRun:
     @property
     def wants_demo(self) -> bool:
         return self.config.target in (None, "demo")
+
+    @property
+    def verify(self) -> bool | str:
+        """What TLS clients (requests' ``verify=``) use for the target."""
+        if self.ca_bundle is not None:
+            return str(self.ca_bundle)
+        return self.config.tls.verify
 
     @property
     def duration_s(self) -> float:

@@ -141,12 +141,29 @@ def pytest_configure(config: pytest.Config) -> None:
 
         config.pluginmanager.register(MatrixInjector(run), "readiness-html-matrix")
     if run.wants_demo:
-        from .demo import DemoServer
-
-        run.demo = DemoServer(mode=run.options.demo or "healthy").start()
-        run.target = run.demo.url
+        _start_demo(run)
     else:
         run.target = run.config.target or ""
+    bundle = run.config.tls.ca_bundle
+    # `demo` names the demo's own CA: trusted when the demo serves, meaningless otherwise.
+    if bundle not in (None, "demo"):
+        run.ca_bundle = Path(bundle)
+
+
+def _start_demo(run: GateRun) -> None:
+    """Serve the bundled demo: healthy over HTTPS with a CA made now, broken over plain HTTP
+    (no HTTPS at all is one of its defects)."""
+    from .demo import DemoServer
+    from .demo.tls import DemoCA
+
+    mode = run.options.demo or "healthy"
+    context = None
+    if mode == "healthy":
+        ca = DemoCA()
+        context = ca.server_context()
+        run.ca_bundle = ca.write_ca(run.run_dir / "demo-ca.pem")
+    run.demo = DemoServer(mode=mode, ssl_context=context).start()
+    run.target = run.demo.url
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -6,9 +6,11 @@ import argparse
 import signal
 import sys
 import threading
+from pathlib import Path
 from types import FrameType
 
 from readiness.demo import MODES, DemoServer
+from readiness.demo.tls import DemoCA
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -28,6 +30,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--port", type=int, default=8000, help="port; 0 picks a free one (default: %(default)s)"
     )
+    parser.add_argument(
+        "--https",
+        action="store_true",
+        help="serve HTTPS with a CA made at start-up (its PEM is written next to the CWD)",
+    )
     return parser.parse_args(argv)
 
 
@@ -38,7 +45,13 @@ def _stop_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
-    server = DemoServer(args.mode, args.host, args.port)
+    context = None
+    if args.https:
+        ca = DemoCA()
+        context = ca.server_context()
+        ca_path = ca.write_ca(Path("demo-ca.pem").resolve())
+        print(f"trust {ca_path} to verify the demo's certificate", flush=True)
+    server = DemoServer(args.mode, args.host, args.port, ssl_context=context)
     try:
         server.start()
     except OSError as exc:

@@ -75,10 +75,9 @@ def smoke(request: pytest.FixtureRequest) -> Component:
 
 
 @pytest.fixture(scope="session")
-def request_options(gate, smoke) -> dict[str, Any]:
-    settings = smoke.settings
-    verify: bool | str = settings.ca_bundle or settings.verify_tls
-    return {"timeout": gate.config.timeout_s, "verify": verify}
+def request_options(gate) -> dict[str, Any]:
+    # TLS verification (and any trusted CA) is set on the shared `http` session.
+    return {"timeout": gate.config.timeout_s}
 
 
 @pytest.fixture(scope="session")

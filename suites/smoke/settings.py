@@ -77,8 +77,6 @@ class Settings(BaseModel):
     endpoints: list[Endpoint] = []  # none: every configured page must answer 200
     availability: Availability | None = Availability()
     latency_samples: int = Field(default=3, ge=1, le=50)  # timed requests per endpoint
-    verify_tls: bool = True
-    ca_bundle: str | None = None  # trust this CA file (staging certificates)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Settings:
