@@ -123,7 +123,8 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "check(id=None, title=None, probe=False): metadata of a readiness check"
+        "markers",
+        "check(id=None, title=None, probe=False, blocking=None, weight=1): a readiness check",
     )
     config.addinivalue_line(
         "markers", f"{NOT_APPLICABLE}: the check does not apply to this run (not planned)"
@@ -193,9 +194,15 @@ def _meta(run: GateRun, item: pytest.Item, component: str) -> CheckMeta:
     title = kwargs.get("title") or (doc[0] if doc else check_id)
     comp = run.config.components[component]
     override = next((o for pattern, o in comp.checks.items() if matches(check_id, pattern)), None)
-    blocking = comp.blocking if override is None or override.blocking is None else override.blocking
-    weight = 1.0 if override is None or override.weight is None else override.weight
-    return CheckMeta(check_id, component, title, blocking, weight)
+    # Precedence: gates.yaml's per-check override, then the suite's default for the check
+    # (an expired certificate blocks even in an advisory component), then the component.
+    blocking = kwargs.get("blocking", comp.blocking)
+    if override is not None and override.blocking is not None:
+        blocking = override.blocking
+    weight = float(kwargs.get("weight", 1.0))
+    if override is not None and override.weight is not None:
+        weight = override.weight
+    return CheckMeta(check_id, component, title, bool(blocking), weight)
 
 
 def pytest_collection_modifyitems(

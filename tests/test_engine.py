@@ -24,7 +24,8 @@ def _gates(tmp_path: Path, target: str, extra: str = "") -> Path:
         f"target: {target}\n"
         "verdict: {go_at: 50, min_coverage: 0.5}\n"
         "components:\n"
-        f"  engine: {{weight: 1, blocking: true, suite: {SUITE}}}\n"
+        f"  engine: {{weight: 1, blocking: true, suite: {SUITE},"
+        " checks: {engine.override_*: {blocking: true}}}\n"
         "waivers:\n"
         "  - {check: engine.waived_failure, reason: known, owner: qa, expires: 2999-01-01}\n"
         + extra,
@@ -60,6 +61,8 @@ def engine_run(tmp_path_factory: pytest.TempPathFactory):
         ("engine.waived_failure", "waived", ""),
         ("engine.param./a", "passed", ""),
         ("engine.param./b", "passed", ""),
+        ("engine.advisory_by_default", "warned", "got 'weak'"),
+        ("engine.override_makes_blocking", "failed", "got 'weak'"),
     ],
 )
 def test_each_behaviour_has_its_outcome(engine_run, check_id, outcome, message_part) -> None:
@@ -91,6 +94,8 @@ def test_scores_and_evidence_follow_outcomes(engine_run) -> None:
     assert 0 < warned["score"] < 1 and warned["samples"] == [690.0, 700.0, 710.0]
     assert engine_run.check("engine.raises")["score"] is None
     assert engine_run.check("engine.custom-id")["title"] == "A custom title"
+    advisory = engine_run.check("engine.advisory_by_default")
+    assert advisory["blocking"] is False and advisory["weight"] == 3
     waived = engine_run.check("engine.waived_failure")
     assert waived["waiver"]["owner"] == "qa"
     assert any("waived: engine.waived_failure" in o for o in engine_run.readiness["outstanding"])

@@ -27,13 +27,17 @@ def https_demo(ca: trustme.CA):
 
 def _gates(tmp_path: Path, target: str, tls: str) -> Path:
     path = tmp_path / "tls.yaml"
-    path.write_text(f"target: {target}\n{tls}\ncomponents:\n  smoke:\n    weight: 1\n"
-                    "    blocking: true\n    availability: {requests: 5}\n", encoding="utf-8")
+    path.write_text(
+        f"target: {target}\n{tls}\ncomponents:\n  smoke:\n    weight: 1\n"
+        "    blocking: true\n    availability: {requests: 5}\n",
+        encoding="utf-8",
+    )
     return path
 
 
-def test_untrusted_certificate_fails_reachability_not_unreachable(run_gate, https_demo,
-                                                                  tmp_path: Path) -> None:
+def test_untrusted_certificate_fails_reachability_not_unreachable(
+    run_gate, https_demo, tmp_path: Path
+) -> None:
     result = run_gate("--gates", str(_gates(tmp_path, https_demo.url, "")), "-q")
     assert result.returncode == 1, result.stdout[-2000:] + result.stderr
     check = result.check("smoke.reachable")
@@ -41,8 +45,9 @@ def test_untrusted_certificate_fails_reachability_not_unreachable(run_gate, http
     assert result.readiness["unreachable"] is None
 
 
-def test_trusted_ca_bundle_makes_it_go(run_gate, https_demo, ca: trustme.CA,
-                                       tmp_path: Path) -> None:
+def test_trusted_ca_bundle_makes_it_go(
+    run_gate, https_demo, ca: trustme.CA, tmp_path: Path
+) -> None:
     ca.cert_pem.write_to_path(str(tmp_path / "staging-ca.pem"))
     gates = _gates(tmp_path, https_demo.url, "tls: {ca_bundle: staging-ca.pem}")
     result = run_gate("--gates", str(gates), "-q")

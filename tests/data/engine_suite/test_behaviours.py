@@ -79,3 +79,13 @@ def test_slow(check) -> None:
     open(marker, "w").close()  # tells the engine test that the check is under way
     time.sleep(60)
     check.expect(True)
+
+
+@pytest.mark.check(blocking=False, weight=3)
+def test_advisory_by_default(check) -> None:
+    check.expect(False, value="weak", expected="strong")
+
+
+@pytest.mark.check(blocking=False)
+def test_override_makes_blocking(check) -> None:
+    check.expect(False, value="weak", expected="strong")
