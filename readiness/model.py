@@ -72,6 +72,11 @@ class CheckResult:
     waiver: dict[str, Any] | None = None  # the waiver that applied (or expired), if any
     duration_s: float = 0.0
 
+    @classmethod
+    def gap(cls, check_id: str, component: str, title: str, message: str) -> CheckResult:
+        """An errored check standing for something planned that could not even start."""
+        return cls(check_id, component, title, Outcome.ERRORED, message=message)
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["outcome"] = self.outcome.value

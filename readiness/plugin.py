@@ -117,6 +117,8 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     config.stash[GATE_KEY] = run
     if config.args_source != pytest.Config.ArgsSource.ARGS:
         config.args = [str(c.suite_dir) for c in run.config.components.values()]
+    # One suite that fails to import is a gap in the matrix, not a reason to skip the others.
+    config.option.continue_on_collection_errors = True
     return None
 
 
@@ -248,17 +250,17 @@ def pytest_make_collect_report(collector: pytest.Collector):
     # A suite module that fails to import must not vanish from the matrix: it is a gap.
     report = yield
     run = gate_run(collector.config)
-    if run is None or not report.failed or not report.fspath:
+    if run is None or not report.failed:
         return report
-    component = _component_of(run, Path(report.fspath).resolve())
+    path = Path(collector.path).resolve()
+    component = _component_of(run, path)
     if component is not None:
         run.add(
-            CheckResult(
-                id=f"{component}.collection.{Path(report.fspath).name}",
-                component=component,
-                title="suite module could be collected",
-                outcome=Outcome.ERRORED,
-                message=str(report.longrepr).strip().splitlines()[-1][:300],
+            CheckResult.gap(
+                f"{component}.collection.{path.name}",
+                component,
+                "suite module could be collected",
+                str(report.longrepr).strip().splitlines()[-1][:300],
             )
         )
     return report
@@ -305,17 +307,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run = gate_run(session.config)
     if run is None:
         return
+    # With continue_on_collection_errors set, pytest reports INTERRUPTED only for Ctrl-C/SIGINT.
     interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
     components = run.config.components
     for name, comp in components.items():
         if not interrupted and not any(r.component == name for r in run.results):
             run.add(
-                CheckResult(
-                    id=f"{name}.suite",
-                    component=name,
-                    title="suite has checks",
-                    outcome=Outcome.ERRORED,
-                    message=f"no checks were collected from {comp.suite_dir}",
+                CheckResult.gap(
+                    f"{name}.suite",
+                    name,
+                    "suite has checks",
+                    f"no checks were collected from {comp.suite_dir}",
                 )
             )
     facts = RunFacts(

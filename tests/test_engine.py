@@ -149,3 +149,21 @@ def test_interrupt_writes_partial_report_and_exits_130(tmp_path: Path) -> None:
     assert data["interrupted"] is True and data["exit_code"] == 130
     assert any("interrupted" in r for r in data["reasons"])
     assert data["components"][0]["checks"][0]["id"] == "engine.passes"
+
+
+def test_suite_that_fails_to_import_or_is_empty_is_a_gap(run_gate, tmp_path: Path) -> None:
+    gates = tmp_path / "gaps.yaml"
+    data = REPO / "tests" / "data"
+    gates.write_text(
+        "target: http://127.0.0.1:9\n"
+        "components:\n"
+        f"  broken: {{weight: 1, suite: {data / 'broken_suite'}}}\n"
+        f"  empty: {{weight: 1, suite: {data / 'empty_suite'}}}\n",
+        encoding="utf-8",
+    )
+    result = run_gate("--gates", str(gates), "-q")
+    assert result.returncode == 3, result.stdout[-2000:] + result.stderr
+    gap = result.check("broken.collection.test_import_error.py")
+    assert gap["outcome"] == "errored" and "module_that_does_not_exist" in gap["message"]
+    assert "no checks were collected" in result.check("empty.suite")["message"]
+    assert result.readiness["verdict"] == "INCONCLUSIVE"
