@@ -11,20 +11,23 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
 )
 
+from .browser_settings import BrowserSettings
 from .config_errors import allowed_keys, explain
-from .suites import find_suite_dir, suite_settings_model
+from .suites import SuiteError, find_suite_dir, suite_settings_model
 from .yamlpos import YamlError, line_for, load_with_lines
 
 
@@ -124,14 +127,26 @@ class TlsPolicy(_Strict):
     ca_bundle: str | None = None
 
 
+def _page_path(page: str) -> str:
+    if not page.startswith("/"):
+        raise ValueError(f"page '{page}' must be a path starting with '/'")
+    return page
+
+
+# Component names start check ids (smoke.status./): lower-case, so ids stay stable and the
+# readiness.json schema's id pattern holds.
+ComponentName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]+$")]
+
+
 class GatesFile(_Strict):
     target: str | None = None
-    pages: list[str] = ["/"]
+    pages: list[Annotated[str, AfterValidator(_page_path)]] = ["/"]
     timeout_s: float = Field(default=10, gt=0)
     profile: str | None = None
     verdict: VerdictPolicy = VerdictPolicy()
     tls: TlsPolicy = TlsPolicy()
-    components: dict[str, ComponentConfig] = Field(min_length=1)
+    browser: BrowserSettings = BrowserSettings()  # Chromium, crawl and sign-in for browser suites
+    components: dict[ComponentName, ComponentConfig] = Field(min_length=1)
     waivers: list[Waiver] = []
     profiles: dict[str, Profile] = {}
 
@@ -158,6 +173,7 @@ class GateConfig:
     components: dict[str, Component]
     waivers: list[Waiver]
     tls: TlsPolicy = field(default_factory=TlsPolicy)
+    browser: BrowserSettings = field(default_factory=BrowserSettings)
     all_components: list[str] = field(default_factory=list)
 
 
@@ -195,6 +211,9 @@ def load(
             if typo is not None:
                 loc = (*loc[:-1], typo)
                 message = f"unknown key '{typo}'; did you mean '{first['loc'][-1]}'?"
+        if loc and loc[-1] == "[key]":  # pydantic's marker for a bad mapping key: name the key
+            loc = loc[:-1]
+            message = f"invalid name: {message}; use lower-case letters, digits, '-' or '_'"
         field_name = ".".join(str(p) for p in (*prefix, *loc))
         return ConfigError(message, name, line_for(lines, (*prefix, *loc)), field_name)
 
@@ -259,7 +278,10 @@ def load(
                 line_for(lines, where),
                 ".".join(where),
             )
-        settings_model = suite_settings_model(suite_dir, comp_name)
+        try:
+            settings_model = suite_settings_model(suite_dir, comp_name)
+        except SuiteError as exc:
+            raise ConfigError(str(exc), name, line_for(lines, where), ".".join(where)) from None
         try:
             settings = _validate_settings(settings_model, comp.model_extra or {})
         except ValidationError as exc:
@@ -324,6 +346,7 @@ def load(
         components=components,
         waivers=list(parsed.waivers),
         tls=tls,
+        browser=parsed.browser,
         all_components=list(parsed.components),
     )
 

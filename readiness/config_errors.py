@@ -32,7 +32,7 @@ def explain(
         return "required key is missing"
     got = error.get("input")
     shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
-    message = error["msg"]
+    message = error["msg"].removeprefix("Value error, ")
     if error["type"].startswith("date"):
         message += "; write dates as YYYY-MM-DD"
     return f"{message}{shown}"

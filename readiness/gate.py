@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import certifi
+
 from . import config as gate_config
 from .model import CheckResult, GateResult
 
@@ -32,6 +34,7 @@ class GateOptions:
     demo: str | None = None
     components: list[str] = field(default_factory=list)
     run_id: str | None = None
+    allow_load_on: list[str] = field(default_factory=list)  # hosts the load suite may target
 
 
 @dataclass
@@ -61,7 +64,7 @@ class GateRun:
                 " or READINESS_TARGET",
                 field="--demo",
             )
-        if target:
+        if target and target != "demo":
             gate_config.check_target(target)
         cfg = gate_config.load(
             options.gates, profile=options.profile, target=target, pages=options.pages or None
@@ -75,7 +78,7 @@ class GateRun:
                     field="--component",
                 )
             cfg.components = {n: cfg.components[n] for n in options.components}
-        for page in cfg.pages:
+        for page in options.pages:  # the file's own pages are validated with their line
             if not page.startswith("/"):
                 raise gate_config.ConfigError(
                     f"page '{page}' must be a path starting with '/'", field="--page"
@@ -93,14 +96,28 @@ class GateRun:
 
     @property
     def wants_demo(self) -> bool:
-        return self.config.target in (None, "demo")
+        # --demo wins over a URL in the gates file (but not over --target: that is an error).
+        return self.options.demo is not None or self.config.target in (None, "demo")
 
     @property
     def verify(self) -> bool | str:
-        """What TLS clients (requests' ``verify=``) use for the target."""
-        if self.ca_bundle is not None:
-            return str(self.ca_bundle)
-        return self.config.tls.verify
+        """What TLS clients (requests' ``verify=``) use for the target: the system's trust
+        store, plus the configured CA when there is one (requests trusts only the file it is
+        given, so both go into one bundle in the run directory)."""
+        if not self.config.tls.verify:
+            return False
+        if self.ca_bundle is None:
+            return True
+        combined = self.run_dir / "trusted-cas.pem"
+        if not combined.exists():
+            combined.parent.mkdir(parents=True, exist_ok=True)
+            combined.write_text(
+                Path(certifi.where()).read_text(encoding="utf-8")
+                + "\n"
+                + self.ca_bundle.read_text(encoding="utf-8"),
+                encoding="utf-8",
+            )
+        return str(combined)
 
     @property
     def duration_s(self) -> float:

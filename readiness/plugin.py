@@ -14,6 +14,7 @@ import pytest
 
 from .config import Component, ConfigError
 from .evaluate import ComponentSpec, RunFacts, evaluate
+from .evidence import redact_url
 from .gate import GateOptions, GateRun
 from .model import CheckResult, Outcome
 from .outcomes import STATUS, align_report, normalise
@@ -24,8 +25,9 @@ GATE_KEY = pytest.StashKey[GateRun]()
 META_KEY = pytest.StashKey[CheckMeta]()
 RECORDER_KEY = pytest.StashKey[CheckRecorder]()
 DONE_KEY = pytest.StashKey[CheckResult]()
+SETUP_KEY = pytest.StashKey[float]()
 
-pytest_plugins = ["readiness.fixtures"]
+pytest_plugins = ["readiness.fixtures", "readiness.browser_fixtures"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -69,6 +71,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run only this component (repeatable)",
     )
     group.addoption("--run-id", default=None, help="name of the run directory")
+    group.addoption(
+        "--allow-load-on",
+        action="append",
+        default=[],
+        dest="allow_load_on",
+        metavar="HOST",
+        help="allow the load suite to send load to this non-loopback host (repeatable;"
+        " gates.yaml must also set load.allow_remote: true)",
+    )
     parser.addini("readiness_gates", "default gates file", default="gates.yaml")
 
 
@@ -85,6 +96,7 @@ def _options(config: pytest.Config) -> GateOptions | None:
         demo=opt.demo,
         components=list(opt.components),
         run_id=opt.run_id,
+        allow_load_on=list(opt.allow_load_on),
     )
 
 
@@ -134,6 +146,9 @@ def pytest_configure(config: pytest.Config) -> None:
     run = gate_run(config)
     if run is None:
         return
+    if config.option.collectonly:  # planning only: no target, no run directory
+        run.target = run.config.target or ""
+        return
     run.run_dir.mkdir(parents=True, exist_ok=True)
     # pytest-html writes report.html into the run directory unless told otherwise.
     if hasattr(config.option, "htmlpath") and not config.option.htmlpath:
@@ -164,7 +179,9 @@ def _start_demo(run: GateRun) -> None:
     if mode == "healthy":
         ca = DemoCA()
         context = ca.server_context()
-        run.ca_bundle = ca.write_ca(run.run_dir / "demo-ca.pem")
+        ca_path = ca.write_ca(run.run_dir / "demo-ca.pem")
+        if run.config.tls.ca_bundle == "demo":  # trusted only when gates.yaml says so
+            run.ca_bundle = ca_path
     run.demo = DemoServer(mode=mode, ssl_context=context).start()
     run.target = run.demo.url
 
@@ -280,10 +297,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     meta = item.stash.get(META_KEY, None)
     if run is None or meta is None or DONE_KEY in item.stash:
         return report
-    if (report.when == "setup" and report.passed) or report.when == "teardown":
+    if report.when == "setup" and report.passed:
+        item.stash[SETUP_KEY] = call.duration  # gathering often happens in fixtures
+        return report
+    if report.when == "teardown":
         return report
     recorder = item.stash.get(RECORDER_KEY, None)
     result = normalise(meta, recorder, call, report)
+    result.duration_s = round(item.stash.get(SETUP_KEY, 0.0) + call.duration, 4)
     if recorder is not None and recorder.unreachable:
         run.unreachable = recorder.unreachable
     run.add(result)
@@ -305,8 +326,8 @@ def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run = gate_run(session.config)
-    if run is None:
-        return
+    if run is None or session.config.option.collectonly:
+        return  # --collect-only plans, it does not measure: no report, no history line
     # With continue_on_collection_errors set, pytest reports INTERRUPTED only for Ctrl-C/SIGINT.
     interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
     components = run.config.components
@@ -322,7 +343,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             )
     facts = RunFacts(
         run_id=run.run_id,
-        target=run.target,
+        target=redact_url(run.target),
         profile=run.config.profile,
         started_at=run.started_at.isoformat(timespec="seconds"),
         duration_s=run.duration_s,

@@ -27,6 +27,10 @@ def find_suite_dir(base: Path, name: str, explicit: str | None) -> Path | None:
     return None
 
 
+class SuiteError(Exception):
+    """A suite's settings module cannot be loaded; the message says why and what to do."""
+
+
 def suite_settings_model(suite_dir: Path, name: str) -> type[BaseModel] | None:
     """The suite's own ``settings.py: Settings`` model, if it has one.
 
@@ -35,20 +39,41 @@ def suite_settings_model(suite_dir: Path, name: str) -> type[BaseModel] | None:
     module_path = suite_dir / "settings.py"
     if not module_path.is_file():
         return None
+    try:
+        model = _load_settings(suite_dir, module_path, name)
+    except SuiteError:
+        raise
+    except Exception as exc:  # a suite's own bug must read as one line, not a traceback
+        raise SuiteError(f"{module_path} failed to load: {type(exc).__name__}: {exc}") from None
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise SuiteError(f"{module_path} must define a pydantic model named Settings")
+    return model
+
+
+def _load_settings(suite_dir: Path, module_path: Path, name: str) -> object:
     if (suite_dir / "__init__.py").is_file():
         # Import under the dotted name pytest gives the suite's modules too (the packages
         # above it, as pytest's default import mode computes them), so the suite's tests and
         # this loader share one module and one Settings class.
         root, dotted = package_name(module_path)
+        top = dotted.split(".")[0]
+        loaded = sys.modules.get(top)
+        loaded_from = next(iter(getattr(loaded, "__path__", None) or []), None)
+        if loaded_from and Path(loaded_from).resolve() != (root / top).resolve():
+            raise SuiteError(
+                f"package name '{top}' of {suite_dir} is already taken by"
+                f" {loaded_from}; rename the folder that holds your suites"
+                f" (e.g. {top}_local) or give it no __init__.py"
+            )
         if str(root) not in sys.path:
             sys.path.insert(0, str(root))
-        return importlib.import_module(dotted).Settings
+        return getattr(importlib.import_module(dotted), "Settings", None)
     spec = importlib.util.spec_from_file_location(f"readiness_suite_settings_{name}", module_path)
     if spec is None or spec.loader is None:
         return None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.Settings
+    return getattr(module, "Settings", None)
 
 
 def package_name(module_path: Path) -> tuple[Path, str]:

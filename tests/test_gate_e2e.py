@@ -134,8 +134,46 @@ def test_pytest_options_pass_through(run_gate) -> None:
 
 def test_page_option_replaces_pages(run_gate, tmp_path: Path) -> None:
     gates = tmp_path / "pages.yaml"
-    gates.write_text("components:\n  smoke:\n    weight: 1\n    availability: null\n")
+    gates.write_text(
+        "tls: {ca_bundle: demo}\ncomponents:\n  smoke:\n    weight: 1\n    availability: null\n"
+    )
     result = run_gate("--gates", str(gates), "--page", "/about", "--page", "/login", "-q")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr
     assert {"smoke.status./about", "smoke.status./login"} <= set(result.check_ids())
     assert "smoke.status./" not in result.check_ids()
+
+
+def test_demo_ca_is_trusted_only_when_the_gate_says_so(run_gate, tmp_path: Path) -> None:
+    gates = tmp_path / "untrusted.yaml"
+    gates.write_text("components:\n  smoke: {weight: 1, blocking: true, availability: null}\n")
+    result = run_gate("--gates", str(gates), "-q")
+    assert result.returncode == 1, result.stdout[-2000:] + result.stderr
+    assert "TLS handshake failed" in result.check("smoke.reachable")["message"]
+
+
+def test_target_credentials_never_reach_a_report(run_gate) -> None:
+    target = f"http://admin:hunter2@127.0.0.1:{closed_port()}"
+    result = run_gate("--target", target, "-q")
+    assert result.returncode == 3
+    for path in result.run_dir.iterdir():
+        if path.suffix in (".json", ".html", ".md", ".xml"):
+            assert "hunter2" not in path.read_text(), path.name
+    assert "hunter2" not in (result.report_dir / "history.jsonl").read_text()
+    assert "hunter2" not in result.stdout
+
+
+def test_demo_option_overrides_a_url_in_the_gates_file(run_gate, tmp_path: Path) -> None:
+    gates = tmp_path / "url.yaml"
+    gates.write_text(
+        f"target: http://127.0.0.1:{closed_port()}\n"
+        "components:\n  smoke: {weight: 1, availability: null}\n"
+    )
+    result = run_gate("--gates", str(gates), "--demo", "broken", "-q", "-k", "reachable")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    assert result.readiness["target"].startswith("http://127.0.0.1:")
+
+
+def test_collect_only_writes_no_report(run_gate) -> None:
+    result = run_gate("--collect-only", "-q")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    assert not result.report_dir.exists() or not any(result.report_dir.iterdir())

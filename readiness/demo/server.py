@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import ssl
 import threading
 from collections.abc import Callable
@@ -32,6 +33,13 @@ class _ContextSSLAdapter(BuiltinSSLAdapter):
         Adapter.__init__(self, certificate=None, private_key=None)
         self.context = context
         self._server_env: dict[str, str] = {}
+
+
+_log = logging.getLogger("readiness.demo.server")
+
+
+def _log_server_error(msg: str = "", level: int = logging.INFO, traceback: bool = False) -> None:
+    _log.log(logging.DEBUG if level < logging.ERROR else level, msg, exc_info=traceback)
 
 
 class WsgiServer:
@@ -82,6 +90,9 @@ class WsgiServer:
             shutdown_timeout=STOP_TIMEOUT_S,
         )
         server.expiration_interval = POLL_INTERVAL_S
+        # Client-side hiccups (a gate that rejects the demo's certificate, a load test closing
+        # sockets) are the client's story; keep them out of the gate's terminal.
+        server.error_log = _log_server_error
         if self._ssl_context is not None:
             server.ssl_adapter = _ContextSSLAdapter(self._ssl_context)
         # prepare() binds and calls listen(), so the kernel accepts connections from here

@@ -94,7 +94,15 @@ def format_threshold(threshold: dict[str, Any] | None, unit: str | None = None) 
         return NOT_MEASURED
     if not isinstance(threshold, dict):
         return format_value(threshold, unit)
-    return " · ".join(f"{key} {format_value(val, unit)}" for key, val in threshold.items())
+    # Flags such as higher_is_better are direction, not values: say them in words.
+    parts = [
+        f"{key} {format_value(val, unit)}"
+        for key, val in threshold.items()
+        if not isinstance(val, bool)
+    ]
+    if threshold.get("higher_is_better"):
+        parts.append("higher is better")
+    return " · ".join(parts)
 
 
 def format_seconds(seconds: float | None) -> str:

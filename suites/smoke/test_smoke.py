@@ -43,6 +43,7 @@ def _response_evidence(obs: Observation) -> list:
 @pytest.mark.check("smoke.reachable", title="Target answers HTTP", probe=True)
 def test_reachable(check, http: requests.Session, target: str, request_options) -> None:
     """Any HTTP answer proves the target is up; no answer makes the whole run inconclusive."""
+    shown = evidence.redact_url(target)  # messages end up in reports: no credentials
     try:
         response = http.get(target + "/", allow_redirects=False, **request_options)
     except requests.exceptions.SSLError as exc:
@@ -51,18 +52,18 @@ def test_reachable(check, http: requests.Session, target: str, request_options) 
             False,
             value="TLS handshake failed",
             expected="an HTTP response",
-            message=f"{target}: TLS handshake failed: {exc.__class__.__name__}",
+            message=f"{shown}: TLS handshake failed: {exc.__class__.__name__}",
         )
         return
     except (requests.ConnectionError, requests.Timeout) as exc:
         check.unreachable_target(
-            f"{target} could not be reached ({_why(exc)})",
+            f"{shown} could not be reached ({_why(exc)})",
             evidence=[evidence.text("error", str(exc))],
         )
     check.expect(
         True,
         value=response.status_code,
-        message=f"{target} answered HTTP {response.status_code}",
+        message=f"{shown} answered HTTP {response.status_code}",
         evidence=[evidence.url("probed", target + "/")],
     )
 
