@@ -100,3 +100,47 @@ def launch_chromium(playwright: Any, explicit: str | None = None, **kwargs: Any)
     args = [*CHROMIUM_ARGS, *kwargs.pop("args", [])]
     kwargs.setdefault("headless", True)
     return playwright.chromium.launch(executable_path=path, args=args, **kwargs)
+
+
+def preflight_chromium(explicit: str | None = None) -> str:
+    """Fail fast (BrowserNotFound) when no Chromium will be found, before any check runs.
+
+    Cheap in the common case: an explicit path, $READINESS_CHROMIUM or a system browser
+    answers without starting Playwright's driver; only when none of those exists is the
+    managed browser looked up (about 0.5 s). Returns a description of what was found.
+    """
+    if explicit or os.environ.get(ENV_VAR):
+        return str(discover_chromium(explicit))
+    for candidate in SYSTEM_CANDIDATES:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    path = discover_chromium(None)
+    if path is None:
+        raise BrowserNotFound(
+            "No Chromium found (browser.executable in gates.yaml, $READINESS_CHROMIUM,"
+            " Playwright's managed browser, chromium/chromium-browser/google-chrome on PATH)"
+        )
+    return path
+
+
+def certificate_verifies(url: str, ca_bundle: str | os.PathLike[str], timeout_s: float) -> str:
+    """Verify the TLS certificate ``url``'s host presents against the system CAs plus
+    ``ca_bundle`` (chain and host name), with Python's ssl. Returns "" if it verifies, else
+    the reason. Used before letting a browser context skip its own verification."""
+    import socket
+    import ssl
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host, port = parts.hostname or "", parts.port or 443
+    context = ssl.create_default_context()
+    context.load_verify_locations(cafile=os.fspath(ca_bundle))
+    try:
+        with (
+            socket.create_connection((host, port), timeout=timeout_s) as sock,
+            context.wrap_socket(sock, server_hostname=host),
+        ):
+            return ""
+    except (OSError, ssl.SSLError) as exc:
+        return f"{exc.__class__.__name__}: {exc}"

@@ -1,0 +1,90 @@
+"""The run's one Chromium, shared by every browser suite (registered by the engine's plugin).
+
+A suite says it needs a browser with ``needs_browser: ClassVar[bool] = True`` on its Settings;
+then the gate looks for Chromium before any check runs, and a missing or unusable browser is a
+one-line error and exit 2 (a usage problem), not a traceback or a matrix of errored checks.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .browser import BrowserNotFound, discover_chromium, launch_chromium, preflight_chromium
+from .browser_session import BrowserSession, https_policy
+from .gate import GateRun
+
+ABORT_KEY = pytest.StashKey[str]()
+
+
+def needs_browser(run: GateRun) -> bool:
+    return any(getattr(c.settings, "needs_browser", False) for c in run.config.components.values())
+
+
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    # Runs after the engine's own (tryfirst) pytest_cmdline_main has loaded the gate, and
+    # before pytest starts the session: the same place configuration errors stop a run.
+    from .plugin import gate_run
+
+    run = gate_run(config)
+    if run is None or config.option.collectonly or not needs_browser(run):
+        return None
+    try:
+        preflight_chromium(run.config.browser.executable)
+    except BrowserNotFound as exc:
+        sys.stderr.write(f"readiness-gate: error: {exc}\n")
+        return 2
+    return None
+
+
+def _abort(config: pytest.Config, message: str) -> None:
+    config.stash[ABORT_KEY] = message
+    pytest.exit(f"readiness-gate: error: {message}", returncode=2)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # pytest reports an early pytest.exit as "interrupted" (its code 2), which the engine
+    # turns into 130 after writing a partial report; a browser that cannot start is a setup
+    # error, so the run's code is put back to 2.
+    message = session.config.stash.get(ABORT_KEY, None)
+    if message is not None:
+        pytest.exit(message, returncode=2)
+
+
+@pytest.fixture(scope="session")
+def browser_session(gate: GateRun, request: pytest.FixtureRequest) -> Iterator[BrowserSession]:
+    """One headless Chromium for the run, with the target's trust and credentials."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    settings = gate.config.browser
+    with sync_playwright() as pw:
+        try:
+            # Discover first, then launch that exact binary: the notes name what measured.
+            executable = discover_chromium(settings.executable, playwright=pw)
+            if executable is None:
+                preflight_chromium(None)  # raises with the full explanation
+            browser = launch_chromium(pw, executable)
+        except BrowserNotFound as exc:
+            _abort(request.config, str(exc))
+        except PlaywrightError as exc:
+            first = str(exc).strip().splitlines()[0]
+            _abort(request.config, f"Chromium did not start: {first}")
+        policy = https_policy(gate.target, gate.config.tls.verify, gate.ca_bundle, 5.0)
+        session = BrowserSession(
+            browser=browser,
+            executable=str(executable),
+            target=gate.target,
+            settings=settings,
+            https=policy,
+            timeout_s=gate.config.timeout_s,
+        )
+        session.authenticate(Path(gate.config.path).resolve().parent)
+        try:
+            yield session
+        finally:
+            browser.close()

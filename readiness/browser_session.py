@@ -1,0 +1,135 @@
+"""One Chromium for the run, and the browser contexts the browser suites open in it.
+
+A ``BrowserSession`` knows how every context must be made for this target: whether to trust
+its certificate, which headers and cookies authenticate it, and how to tell that a page
+landed back on the sign-in form instead of the page that was asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .browser import certificate_verifies
+from .browser_settings import BrowserSettings, Login, MissingSecret, expand_env
+
+
+@dataclass
+class HttpsPolicy:
+    ignore_https_errors: bool
+    reason: str  # one line for the run's notes: why (not) the browser skips verification
+
+
+def https_policy(
+    target: str, verify: bool, ca_bundle: Path | None, timeout_s: float
+) -> HttpsPolicy:
+    """Whether browser contexts for ``target`` may skip Chromium's own certificate check.
+
+    Chromium cannot be handed a CA file (it reads the NSS database, which needs certutil, and
+    --ignore-certificate-errors-spki-list only pins one key and needs a user-data-dir flag),
+    so trust in an extra CA is established the other way round: Python's ssl verifies the
+    chain and host name the target presents against the system CAs plus ``ca_bundle`` first,
+    and only if that succeeds do contexts set ``ignore_https_errors``. The residual risk (the
+    certificate changing between the check and the visit) is limited to this run.
+    """
+    if urlsplit(target).scheme != "https":
+        return HttpsPolicy(False, "plain http: no certificate to verify")
+    if not verify:
+        return HttpsPolicy(True, "tls.verify is false: the browser accepts any certificate")
+    if ca_bundle is None:
+        return HttpsPolicy(False, "the browser verifies the certificate against its own CAs")
+    problem = certificate_verifies(target, ca_bundle, timeout_s)
+    if problem:
+        return HttpsPolicy(False, f"certificate does not verify against {ca_bundle}: {problem}")
+    return HttpsPolicy(True, f"certificate verified against {ca_bundle.name} before browsing")
+
+
+@dataclass
+class BrowserSession:
+    browser: Any  # playwright.sync_api.Browser
+    executable: str
+    target: str
+    settings: BrowserSettings
+    https: HttpsPolicy
+    timeout_s: float
+    storage_state: Any = None  # a path or the dict a sign-in produced
+    auth_error: str | None = None  # set when authentication could not be established
+    _headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return str(self.browser.version)
+
+    def url(self, path: str) -> str:
+        return self.target.rstrip("/") + path
+
+    def context_options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {"ignore_https_errors": self.https.ignore_https_errors}
+        if self._headers:
+            options["extra_http_headers"] = dict(self._headers)
+        if self.storage_state is not None:
+            options["storage_state"] = self.storage_state
+        return options
+
+    def new_context(self, **extra: Any) -> Any:
+        """A fresh context (own cookies and cache) with the run's trust and credentials."""
+        context = self.browser.new_context(**{**self.context_options(), **extra})
+        context.set_default_timeout(self.timeout_s * 1000)
+        context.set_default_navigation_timeout(self.timeout_s * 1000)
+        return context
+
+    def authenticate(self, base_dir: Path) -> None:
+        """Expand header secrets, load a storage state, run the sign-in step; on failure set
+        ``auth_error`` so every browser check reports it (errored) instead of auditing a
+        sign-in page."""
+        try:
+            self._headers = {k: expand_env(v) for k, v in self.settings.headers.items()}
+        except MissingSecret as exc:
+            self.auth_error = str(exc)
+            return
+        if self.settings.storage_state:
+            path = (base_dir / self.settings.storage_state).resolve()
+            if not path.is_file():
+                self.auth_error = f"storage state file not found: {path}"
+                return
+            self.storage_state = str(path)
+        if self.settings.login is not None:
+            self.auth_error = self._sign_in(self.settings.login)
+
+    def _sign_in(self, login: Login) -> str | None:
+        context = self.new_context()
+        try:
+            page = context.new_page()
+            page.goto(self.url(login.path))
+            for selector, value in login.fields.items():
+                page.fill(selector, expand_env(value))
+            page.click(login.submit)
+            timeout = self.timeout_s * 1000
+            if login.success.url:
+                wanted = login.success.url
+                page.wait_for_url(lambda u: urlsplit(u).path == wanted, timeout=timeout)
+            if login.success.selector:
+                page.wait_for_selector(login.success.selector, state="attached", timeout=timeout)
+            self.storage_state = context.storage_state()
+            return None
+        except MissingSecret as exc:
+            return f"sign-in not attempted: {exc}"
+        except Exception as exc:
+            # Playwright's message names the selector or URL that was awaited, never a value.
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return f"sign-in at {login.path} did not succeed: {first}"
+        finally:
+            context.close()
+
+    def landed_on_login(self, page: Any, requested: str) -> bool:
+        """True when a visit to ``requested`` ended on the sign-in form instead (the session is
+        not valid). Asking for the sign-in page itself is, of course, not such a case."""
+        login = self.settings.login
+        if login is None or urlsplit(requested).path == login.path:
+            return False
+        if urlsplit(page.url).path == login.path:
+            return True
+        first_field = next(iter(login.fields))
+        return page.locator(first_field).count() > 0

@@ -1,0 +1,107 @@
+"""gates.yaml's top-level `browser:` key: which Chromium, which extra pages, how to sign in.
+
+Shared by every browser suite (performance, accessibility), so it lives in the engine rather
+than in one suite's settings. Secrets never appear here in clear: values may name environment
+variables as ``${NAME}``, expanded only when a request is made (see ``expand_env``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _is_path(value: str) -> str:
+    if not value.startswith("/"):
+        raise ValueError("must be a path starting with '/' (it is joined to the target URL)")
+    return value
+
+
+class Crawl(_Strict):
+    """Extend the configured pages with same-origin links found on them (breadth first)."""
+
+    max_pages: int = Field(default=10, ge=1, le=500)  # configured pages included
+    max_depth: int = Field(default=1, ge=0, le=10)  # 1: links on the configured pages only
+    include: list[str] = []  # glob patterns on the path, e.g. /products/*; empty: all
+    exclude: list[str] = []  # glob patterns on the path, e.g. /logout
+
+
+class LoginSuccess(_Strict):
+    """How a successful sign-in is recognised: an element on the page and/or a URL path."""
+
+    selector: str | None = None
+    url: str | None = None  # a path, e.g. /account
+
+    @model_validator(mode="after")
+    def _one_of(self) -> LoginSuccess:
+        if not (self.selector or self.url):
+            raise ValueError("give a selector or a url that shows the sign-in worked")
+        return self
+
+
+class Login(_Strict):
+    """A sign-in form filled once per run; its cookies are reused by every page visit."""
+
+    path: str = "/login"
+    fields: dict[str, str] = Field(min_length=1)  # CSS selector -> value (may use ${ENV})
+    submit: str = "button[type=submit]"  # CSS selector of the control that submits
+    success: LoginSuccess
+
+    @field_validator("path")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        return _is_path(value)
+
+
+class BrowserSettings(_Strict):
+    """Top-level ``browser:`` key of gates.yaml."""
+
+    # An explicit Chromium; beats $READINESS_CHROMIUM, Playwright's browser and the system's.
+    executable: str | None = None
+    crawl: Crawl | None = None
+    login: Login | None = None
+    # A Playwright storage-state JSON file (cookies + localStorage), relative to gates.yaml.
+    storage_state: str | None = None
+    # Extra request headers for every page request, e.g. {Authorization: "Bearer ${TOKEN}"}.
+    headers: dict[str, str] = {}
+
+
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class MissingSecret(KeyError):
+    """A ``${NAME}`` in the browser settings names an unset environment variable."""
+
+    def __str__(self) -> str:
+        return f"environment variable {self.args[0]} is not set (named in gates.yaml browser:)"
+
+
+def expand_env(value: str) -> str:
+    """Replace every ``${NAME}`` with the environment variable's value."""
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in os.environ:
+            raise MissingSecret(name)
+        return os.environ[name]
+
+    return _ENV.sub(one, value)
+
+
+def secret_values(settings: BrowserSettings) -> list[str]:
+    """The expanded secrets (header values and login fields) that reports must never show."""
+    raw = [*settings.headers.values(), *(settings.login.fields.values() if settings.login else [])]
+    found = []
+    for value in raw:
+        if _ENV.search(value):
+            try:
+                found.append(expand_env(value))
+            except MissingSecret:
+                continue
+    return [v for v in found if v]

@@ -1,0 +1,143 @@
+"""The pages the browser suites visit: gates.yaml's `pages` (or --page), plus an optional crawl.
+
+The list is needed at collection time (each page is a parametrized check id), so it is
+computed once per run and kept in the pytest config's stash. The crawl is a plain HTTP crawl
+(no browser is running yet at collection): same-origin <a href> links, breadth first. It sends
+the configured headers, and the cookies of a storage-state file, but does not run the sign-in
+step: pages reachable only after signing in must be listed in `pages`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import json
+from collections import deque
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import requests
+
+from .browser_settings import Crawl, MissingSecret, expand_env
+
+PAGES_KEY = pytest.StashKey[list[str]]()
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+def same_origin_paths(page_url: str, html: str) -> list[str]:
+    """Paths (with query, without fragment) of the same-origin links in ``html``, in order."""
+    parser = _Links()
+    parser.feed(html)
+    origin = urlsplit(page_url)
+    found: list[str] = []
+    for href in parser.hrefs:
+        absolute = urlsplit(urljoin(page_url, href))
+        if absolute.scheme not in ("http", "https"):
+            continue
+        if (absolute.scheme, absolute.netloc) != (origin.scheme, origin.netloc):
+            continue
+        path = (absolute.path or "/") + (f"?{absolute.query}" if absolute.query else "")
+        if path not in found:
+            found.append(path)
+    return found
+
+
+def allowed(path: str, crawl: Crawl) -> bool:
+    """Whether the crawl may add ``path`` (include globs, if any, and no exclude glob)."""
+    bare = urlsplit(path).path
+    if crawl.include and not any(fnmatch.fnmatchcase(bare, p) for p in crawl.include):
+        return False
+    return not any(fnmatch.fnmatchcase(bare, p) for p in crawl.exclude)
+
+
+def crawl_pages(start: list[str], crawl: Crawl, fetch: Any) -> list[str]:
+    """Breadth-first from ``start``: ``fetch(path) -> (final_url, html) | None``.
+
+    The configured pages always come first and always stay; found pages are added until
+    ``max_pages`` in total, to ``max_depth`` link hops from a configured page.
+    """
+    pages = list(dict.fromkeys(start))
+    queue = deque((p, 0) for p in pages)
+    while queue and len(pages) < crawl.max_pages:
+        path, depth = queue.popleft()
+        if depth >= crawl.max_depth:
+            continue
+        fetched = fetch(path)
+        if fetched is None:
+            continue
+        final_url, html = fetched
+        for link in same_origin_paths(final_url, html):
+            if link in pages or not allowed(link, crawl):
+                continue
+            pages.append(link)
+            queue.append((link, depth + 1))
+            if len(pages) >= crawl.max_pages:
+                break
+    return pages
+
+
+def _http_fetcher(run: Any) -> Any:
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = run.verify
+    settings = run.config.browser
+    # A missing secret is reported by the browser session on every check; crawl without it.
+    with contextlib.suppress(MissingSecret):
+        session.headers.update({k: expand_env(v) for k, v in settings.headers.items()})
+    if settings.storage_state:
+        _load_cookies(session, run.config.path.resolve().parent / settings.storage_state)
+    target = run.target.rstrip("/")
+
+    def fetch(path: str) -> tuple[str, str] | None:
+        try:
+            response = session.get(target + path, timeout=run.config.timeout_s)
+        except requests.RequestException:
+            return None
+        if "html" not in response.headers.get("Content-Type", ""):
+            return None
+        return response.url, response.text
+
+    return fetch
+
+
+def _load_cookies(session: requests.Session, path: Path) -> None:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    for cookie in state.get("cookies", []):
+        session.cookies.set(
+            cookie["name"], cookie["value"], domain=cookie.get("domain"), path=cookie.get("path")
+        )
+
+
+def planned_pages(config: pytest.Config) -> list[str]:
+    """The pages of this run, computed once (the crawl runs at most once per run)."""
+    from .plugin import gate_run
+
+    run = gate_run(config)
+    if run is None:
+        return []
+    cached = config.stash.get(PAGES_KEY, None)
+    if cached is not None:
+        return cached
+    pages = list(dict.fromkeys(run.config.pages))
+    crawl = run.config.browser.crawl
+    if crawl is not None and run.target:
+        pages = crawl_pages(pages, crawl, _http_fetcher(run))
+    config.stash[PAGES_KEY] = pages
+    return pages
