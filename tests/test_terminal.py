@@ -1,0 +1,33 @@
+"""The end-of-run summary: colour only when asked, every reason and path on its own line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from report_samples import SAMPLES
+
+from readiness.terminal import render
+
+
+def test_plain_text_has_no_escape_codes_and_keeps_long_lines_whole() -> None:
+    result = SAMPLES["nogo"]()
+    written = {"html": Path("/very/long/path/" + "x" * 120 + "/readiness.html")}
+    text = render(result, written, color=False, width=80)
+    assert "\x1b[" not in text
+    assert result["verdict"] in text
+    for reason in result["reasons"]:
+        assert reason in text  # soft-wrapped: never broken across lines
+    assert str(written["html"]) in text
+    for component in result["components"]:
+        assert component["name"] in text
+
+
+def test_colour_when_the_terminal_supports_it() -> None:
+    text = render(SAMPLES["go"](), {}, color=True, width=100)
+    assert "\x1b[" in text
+
+
+def test_nothing_measured_shows_a_dash_not_zero() -> None:
+    result = SAMPLES["inconclusive"]()
+    assert result["readiness"] is None
+    assert "readiness —" in render(result, {}, color=False)
