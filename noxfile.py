@@ -58,6 +58,13 @@ def smoke(session: nox.Session) -> None:
     session.run("readiness-gate", "--component", "smoke", *session.posargs)
 
 
+@nox.session
+def security(session: nox.Session) -> None:
+    """Run only the security suite (passive; active probes need security.active: true)."""
+    _install(session)
+    session.run("readiness-gate", "--component", "security", *session.posargs)
+
+
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
     """Serve the bundled demo target (healthy; `-- --mode broken` for the defects)."""
@@ -86,3 +93,4 @@ def benchmarks(session: nox.Session) -> None:
     """Measure the gate's speed; figures go to docs/PERFORMANCE.md."""
     _install(session)
     session.run("python", "benchmarks/smoke_gate.py", *session.posargs)
+    session.run("python", "benchmarks/security_suite.py")

@@ -311,6 +311,22 @@ def test_broken_session_cookie_lacks_httponly_and_samesite(broken: DemoServer) -
     assert "SameSite" not in cookie
 
 
+def test_broken_exposes_git_head_reflects_origin_and_sends_legacy_xss_header(
+    broken: DemoServer, healthy: DemoServer
+) -> None:
+    origin = {"Origin": "https://evil.example"}
+    response = get(broken, "/", headers=origin)
+    assert response.headers["Access-Control-Allow-Origin"] == "https://evil.example"
+    assert response.headers["Access-Control-Allow-Credentials"] == "true"
+    assert response.headers["X-XSS-Protection"] == "1; mode=block"
+    git_head = get(broken, "/.git/HEAD")
+    assert (git_head.status_code, git_head.text) == (200, "ref: refs/heads/main\n")
+    # Healthy mode has none of the three.
+    clean = get(healthy, "/", headers=origin).headers
+    assert "Access-Control-Allow-Origin" not in clean and "X-XSS-Protection" not in clean
+    assert get(healthy, "/.git/HEAD").status_code == 404
+
+
 def test_broken_markup_is_inaccessible(broken: DemoServer) -> None:
     home = get(broken, "/").text
     assert re.search(r"<html>", home)  # no lang

@@ -60,7 +60,11 @@ HEALTHY_SERVER = ("Server", "demo")
 BROKEN_BANNERS: tuple[tuple[str, str], ...] = (
     ("Server", "DemoServer/0.9 Python/3.11"),
     ("X-Powered-By", "DemoFramework 2.1"),
+    # Legacy: the XSS auditor it drove is gone; '1; mode=block' protected nothing (a defect).
+    ("X-XSS-Protection", "1; mode=block"),
 )
+# Broken mode deploys its checkout's metadata along with the site (a defect).
+BROKEN_GIT_HEAD = b"ref: refs/heads/main\n"
 
 NAV = (("/", "Home"), ("/products", "Products"), ("/about", "About"), ("/login", "Sign in"))
 STATIC_TYPES = {
@@ -218,6 +222,9 @@ class DemoApp:
         }
         for path, response in _load_static().items():
             routes[path] = Route(lambda _req, response=response: response)
+        if self.broken:
+            git_head = Response(200, BROKEN_GIT_HEAD, "text/plain; charset=utf-8")
+            routes["/.git/HEAD"] = Route(lambda _req: git_head)
         return routes
 
     def close(self) -> None:
@@ -279,6 +286,12 @@ class DemoApp:
             *response.headers,
         ]
         if self.broken:
+            origin = request.environ.get("HTTP_ORIGIN")
+            if origin:  # trusts whichever site asks, with the visitor's cookies (a defect)
+                headers += [
+                    ("Access-Control-Allow-Origin", origin),
+                    ("Access-Control-Allow-Credentials", "true"),
+                ]
             return headers + list(BROKEN_BANNERS)
         headers += [HEALTHY_SERVER, *SECURITY_HEADERS]
         if request.https:
@@ -378,6 +391,10 @@ def create_app(mode: str = "healthy", *, slow_s: float = 1.5) -> DemoApp:
        inputs with a placeholder but no label, low-contrast text (#aaa on #fff via the
        ``faded`` body class), and headings that skip from ``<h1>`` to ``<h3>``.
     5. The session cookie lacks ``HttpOnly`` and ``SameSite``.
+    6. ``X-XSS-Protection: 1; mode=block`` (legacy) on every response.
+    7. ``GET /.git/HEAD`` answers 200 with ``ref: refs/heads/main``.
+    8. A request with an ``Origin`` header gets it reflected in
+       ``Access-Control-Allow-Origin`` with ``Access-Control-Allow-Credentials: true``.
     """
     if mode not in MODES:
         raise ValueError(f"unknown demo mode {mode!r}; valid modes: {', '.join(MODES)}")

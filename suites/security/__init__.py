@@ -1,0 +1,1 @@
+"""The security suite: transport, TLS, headers, cookies, CORS, exposure, opt-in active probes."""

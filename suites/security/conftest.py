@@ -1,0 +1,197 @@
+"""Security suite gatherers: session fixtures, each fetched once and shared by the checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from readiness.plugin import component_for, gate_run
+from readiness.recorder import NOT_APPLICABLE
+
+from . import content, gather, tlsinfo
+from .gather import Budget, Seen
+from .settings import Settings
+
+SUITE_DIR = Path(__file__).parent
+
+
+def https_only(function):
+    """Plan the decorated check only when the target is https (TLS facts need TLS)."""
+    function.https_only = True
+    return function
+
+
+def needs_http_url(function):
+    """Plan the decorated check only when a plain-HTTP URL for the target is known."""
+    function.needs_http_url = True
+    return function
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    run, comp = gate_run(config), component_for(config, SUITE_DIR)
+    if run is None or comp is None:
+        return
+    https = run.target.startswith("https:")
+    http_url = gather.plain_http_url(run.target, comp.settings.http_url)
+    if http_url is None:
+        run.note(
+            "security",
+            "plain-HTTP redirect not checked: https target on a non-default port"
+            " (set security.http_url)",
+        )
+    for item in items:
+        function = getattr(item, "function", None)
+        if not Path(item.path).is_relative_to(SUITE_DIR) or function is None:
+            continue
+        if (getattr(function, "https_only", False) and not https) or (
+            getattr(function, "needs_http_url", False) and http_url is None
+        ):
+            item.add_marker(getattr(pytest.mark, NOT_APPLICABLE))
+
+
+@pytest.fixture(scope="session")
+def settings(request: pytest.FixtureRequest) -> Settings:
+    comp = component_for(request.config, SUITE_DIR)
+    assert comp is not None, "the security suite runs only as a configured component"
+    return comp.settings
+
+
+@pytest.fixture(scope="session")
+def timeout(gate) -> float:
+    return gate.config.timeout_s
+
+
+@pytest.fixture(scope="session")
+def https(target: str) -> bool:
+    return target.startswith("https:")
+
+
+@pytest.fixture(scope="session")
+def cafile(gate, settings: Settings) -> str | None:
+    """The CA bundle the TLS checks trust besides the system store."""
+    if settings.ca_bundle:
+        return str(Path(gate.config.path).parent / settings.ca_bundle)
+    return str(gate.verify) if isinstance(gate.verify, str) else None
+
+
+@pytest.fixture(scope="session")
+def pages(http: requests.Session, target: str, gate, settings: Settings, timeout) -> list[Seen]:
+    paths = settings.pages or gate.config.pages
+    return [gather.fetch(http, target + p, timeout) for p in paths]
+
+
+@pytest.fixture(scope="session")
+def main_page(pages: list[Seen]) -> Seen:
+    return pages[0]
+
+
+@pytest.fixture(scope="session")
+def login(http: requests.Session, target: str, settings: Settings, timeout) -> Seen | None:
+    flow = settings.login
+    if flow is None:
+        return None
+    # A fresh session: the login must not reuse cookies the page fetches collected.
+    with requests.Session() as fresh:
+        fresh.verify, fresh.trust_env, fresh.headers = http.verify, False, http.headers
+        data = flow.fields if flow.method == "POST" else None
+        params = flow.fields if flow.method == "GET" else None
+        return gather.fetch(
+            fresh,
+            target + flow.path,
+            timeout,
+            method=flow.method,
+            data=data,
+            params=params,
+            allow_redirects=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def redirect(http: requests.Session, target: str, settings: Settings, timeout):
+    """(grading key, message, first answer) for plain HTTP; None if unknowable."""
+    start = gather.plain_http_url(target, settings.http_url)
+    if start is None:
+        return None
+    first = gather.fetch(http, start + "/", timeout, allow_redirects=False)
+    key, message = gather.redirect_verdict(start + "/", first)
+    return key, message, first
+
+
+@dataclass
+class TlsFacts:
+    handshake: tlsinfo.Handshake | None
+    error: str | None
+    below_minimum_accepted: dict[str, bool]
+    chain_error: str | None
+    host: str
+    now: dt.datetime
+
+
+@pytest.fixture(scope="session")
+def tls(target: str, settings: Settings, cafile: str | None, timeout) -> TlsFacts:
+    parts = urlsplit(target)
+    host, port = parts.hostname or "", parts.port or 443
+    now = dt.datetime.now(dt.UTC)
+    try:
+        handshake = tlsinfo.negotiate(host, port, timeout)
+    except (OSError, ValueError) as exc:
+        return TlsFacts(None, f"{exc.__class__.__name__}: {exc}", {}, None, host, now)
+    older = tlsinfo.ORDER[: tlsinfo.ORDER.index(settings.tls_min)]
+    accepted = {v: tlsinfo.accepts(host, port, v, timeout) for v in older}
+    chain = tlsinfo.verify_chain(host, port, cafile, timeout)
+    return TlsFacts(handshake, None, accepted, chain, host, now)
+
+
+@pytest.fixture(scope="session")
+def cors(http: requests.Session, target: str, pages: list[Seen], settings: Settings, timeout):
+    """Each page (and extra path) asked from a foreign origin: [(url, answer)]."""
+    urls = [p.url for p in pages] + [target + p for p in settings.extra_paths]
+    headers = {"Origin": gather.FOREIGN_ORIGIN}
+    return [(u, gather.fetch(http, u, timeout, headers=headers)) for u in dict.fromkeys(urls)]
+
+
+@dataclass
+class Exposure:
+    not_found: Seen | None
+    sensitive: list[Seen]
+    listings: list[Seen]
+    extra: list[Seen]
+    budget: Budget
+
+
+@pytest.fixture(scope="session")
+def exposure(http: requests.Session, target: str, pages, settings: Settings, timeout) -> Exposure:
+    """The bounded probes: a 404, configured extra paths, asset folders, sensitive files."""
+    budget = Budget(settings.max_requests)
+
+    def probe(path: str) -> Seen | None:
+        if not budget.take():
+            return None
+        return gather.fetch(http, target + path, timeout, allow_redirects=False)
+
+    not_found = probe(gather.not_found_path())
+    extra = [s for s in map(probe, settings.extra_paths) if s]
+    listings = [s for s in map(probe, gather.directories(pages, target)[:3]) if s]
+    sensitive = [s for s in map(probe, settings.sensitive_paths) if s]
+    return Exposure(not_found, sensitive, listings, extra, budget)
+
+
+def exposed(seen: Seen, not_found: Seen | None) -> bool:
+    """A sensitive path is served: 200 with its own content, not a catch-all page."""
+    if seen.status != 200 or not seen.body.strip():
+        return False
+    if not_found is not None and not_found.status == 200 and seen.body == not_found.body:
+        return False  # a catch-all that answers 200 for every path
+    if seen.url.endswith("/.git/HEAD"):
+        return seen.body.startswith("ref:") or len(seen.body.strip()) == 40
+    return "<html" not in seen.body[:500].lower() or seen.url.endswith("/server-status")
+
+
+def debug_output(seen: Seen) -> str | None:
+    return content.stack_trace(seen.body) if seen.status >= 400 else None

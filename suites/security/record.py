@@ -1,0 +1,62 @@
+"""Turn a Judgement into a recorded check with the evidence every security check carries:
+the value seen, the URL, and why the control matters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from readiness import evidence
+from readiness.model import Evidence
+
+from .judgement import Judgement
+
+
+def judged(
+    check,
+    verdict: Judgement,
+    url: str,
+    seen: str | None,
+    *,
+    expected: str,
+    extra: Iterable[Evidence] = (),
+) -> None:
+    items = [
+        evidence.url("URL", url),
+        evidence.text("value seen", seen if seen is not None else "(absent)"),
+        evidence.text("why it matters", verdict.why),
+    ]
+    if verdict.notes:
+        items.append(evidence.text("also reported", "\n".join(verdict.notes)))
+    check.expect(
+        verdict.ok,
+        value=verdict.summary,
+        expected=expected,
+        message=verdict.message,
+        evidence=[*items, *extra],
+    )
+
+
+def over_pages(check, rows: list[tuple[str, str | None, Judgement]], *, expected: str) -> None:
+    """One verdict per page; the check passes when every page passes."""
+    failing = [(url, j) for url, _, j in rows if not j.ok]
+    first = failing[0] if failing else (rows[0][0], rows[0][2])
+    table = evidence.table(
+        "per page",
+        ["URL", "value seen", "verdict"],
+        [(evidence.redact_url(u), v or "(absent)", j.message) for u, v, j in rows],
+    )
+    seen = next(v for u, v, _ in rows if u == first[0])
+    verdict = first[1]
+    if failing and len(failing) > 1:
+        verdict = Judgement(
+            False,
+            verdict.summary,
+            verdict.why,
+            (*verdict.problems, f"and {len(failing) - 1} more page(s)"),
+            verdict.notes,
+        )
+    judged(check, verdict, first[0], seen, expected=expected, extra=[table])
+
+
+def header(headers: dict[str, str], name: str) -> str | None:
+    return next((v for k, v in headers.items() if k.lower() == name.lower()), None)

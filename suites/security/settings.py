@@ -1,0 +1,77 @@
+"""gates.yaml keys of the security component (validated by the engine when the file loads)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SIX_MONTHS_S = 15_552_000
+
+# Well-known files that must never be served: short on purpose (a gate, not a scanner).
+SENSITIVE_PATHS = (
+    "/.git/HEAD",
+    "/.env",
+    "/.git/config",
+    "/.svn/entries",
+    "/.DS_Store",
+    "/.htpasswd",
+    "/backup.zip",
+    "/backup.sql",
+    "/dump.sql",
+    "/config.php.bak",
+    "/.aws/credentials",
+    "/server-status",
+)
+
+
+def _path(value: str) -> str:
+    if not value.startswith("/"):
+        raise ValueError("must start with '/' (it is joined to the target URL)")
+    return value
+
+
+class Login(BaseModel):
+    """The login flow whose cookies are judged: a form POST (or GET) of these fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = "/login"
+    method: Literal["POST", "GET"] = "POST"
+    fields: dict[str, str] = {"username": "demo", "password": "demo"}
+
+    _absolute = field_validator("path")(_path)
+
+
+class ActiveProbe(BaseModel):
+    """One parameter the opt-in active probes may send a canary to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    param: str
+    method: Literal["GET", "POST"] = "GET"  # GET unless the gate says otherwise
+
+    _absolute = field_validator("path")(_path)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tls_min: Literal["1.2", "1.3"] = "1.2"
+    hsts_min_age_s: int = Field(default=SIX_MONTHS_S, ge=0)
+    cert_warn_days: int = Field(default=30, ge=0)  # warn when the certificate expires sooner
+    ca_bundle: str | None = None  # PEM to trust for the TLS checks (default: tls.ca_bundle)
+    http_url: str | None = None  # plain-HTTP URL of an https target (default: port 80 if 443)
+    pages: list[str] = []  # pages whose headers, cookies and HTML are judged (default: pages)
+    login: Login | None = None
+    extra_paths: list[str] = []  # also inspected for banners, debug output and CORS
+    sensitive_paths: list[str] = list(SENSITIVE_PATHS)
+    max_requests: int = Field(default=20, ge=1, le=100)  # exposure probe budget (all probes)
+    active: bool = False  # opt-in: send harmless canaries to the parameters below
+    active_probes: list[ActiveProbe] = []
+
+    @field_validator("pages", "extra_paths", "sensitive_paths")
+    @classmethod
+    def _paths(cls, value: list[str]) -> list[str]:
+        return [_path(v) for v in value]

@@ -1,0 +1,80 @@
+"""Opt-in active probes (``security.active: true``): a reflected-XSS canary and a single quote
+per configured parameter. Bounded (at most three requests per parameter), non-destructive,
+GET unless the parameter is configured otherwise."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from readiness import evidence
+
+from . import content, gather
+from .judgement import Judgement
+from .record import judged
+
+OFF = "active probes are off (opt-in: set security.active: true in gates.yaml)"
+XSS_WHY = "Input reflected as markup lets any link run script in a visitor's session (XSS)."
+SQL_WHY = "A database error after a single quote means input reaches SQL unescaped (injection)."
+
+
+def _send(http: requests.Session, target: str, probe, value: str, timeout: float):
+    key = "data" if probe.method == "POST" else "params"
+    return gather.fetch(
+        http, target + probe.path, timeout, method=probe.method, **{key: {probe.param: value}}
+    )
+
+
+def _active(check, settings) -> bool:
+    if not settings.active:
+        check.skip(OFF)
+    if not settings.active_probes:
+        check.skip("security.active is on, but no active_probes (path, param) are configured")
+    return True
+
+
+@pytest.mark.check("security.active.xss", title="No reflected XSS (canary)", blocking=True)
+def test_active_xss(check, settings, http, target: str, timeout) -> None:
+    _active(check, settings)
+    rows, problems = [], []
+    for probe in settings.active_probes:
+        marker = gather.canary()
+        seen = _send(http, target, probe, marker, timeout)
+        hit = content.reflected_unescaped(seen.body, marker)
+        rows.append((probe.method, seen.url, seen.status, "reflected raw" if hit else "ok"))
+        if hit:
+            problems.append(f"{probe.path}?{probe.param}= reflects {marker!r} unescaped")
+    verdict = Judgement(not problems, f"{len(rows)} parameter(s) probed", XSS_WHY, tuple(problems))
+    judged(
+        check,
+        verdict,
+        rows[0][1],
+        "; ".join(problems) or "canary escaped or absent",
+        expected="markup characters escaped",
+        extra=[evidence.table("probes", ["method", "URL", "status", "verdict"], rows)],
+    )
+
+
+@pytest.mark.check(
+    "security.active.sqli", title="No SQL errors after a single quote", blocking=True
+)
+def test_active_sqli(check, settings, http, target: str, timeout) -> None:
+    _active(check, settings)
+    rows, problems = [], []
+    for probe in settings.active_probes:
+        baseline = _send(http, target, probe, "1", timeout)
+        quoted = _send(http, target, probe, "1'", timeout)
+        # An error signature already on the baseline page is content, not an injection.
+        kind = content.sql_error(quoted.body) if not content.sql_error(baseline.body) else None
+        rows.append((probe.method, quoted.url, quoted.status, kind or "ok"))
+        if kind:
+            problems.append(f"{probe.path}?{probe.param}=1' shows a {kind} error")
+    verdict = Judgement(not problems, f"{len(rows)} parameter(s) probed", SQL_WHY, tuple(problems))
+    judged(
+        check,
+        verdict,
+        rows[0][1],
+        "; ".join(problems) or "no SQL error signatures",
+        expected="no database error text",
+        extra=[evidence.table("probes", ["method", "URL", "status", "verdict"], rows)],
+    )
