@@ -95,7 +95,8 @@ def _component(
     spec: ComponentSpec, checks: list[CheckResult], policy: VerdictPolicy, facts: RunFacts
 ) -> ComponentResult:
     readiness = component_readiness(checks)
-    notes = _summary_note(checks) + list(facts.notes.get(spec.name, ()))
+    # The suite's own notes (a security grade, say) say more than the counts: first.
+    notes = list(facts.notes.get(spec.name, ())) + _summary_note(checks)
     return ComponentResult(
         name=spec.name,
         weight=spec.weight,

@@ -53,7 +53,7 @@ def render(
     ):
         table.add_column(column, justify=justify, overflow="fold")
     for comp in result["components"]:
-        notes = comp["notes"][0] if comp["notes"] else ""
+        notes = "; ".join(comp["notes"][:2])
         table.add_row(
             Text(comp["name"] + (" (blocking)" if comp["blocking"] else "")),
             f"{comp['weight']:g}",
