@@ -48,6 +48,7 @@ def _ensure_chromium(session: nox.Session) -> None:
 def gate(session: nox.Session) -> None:
     """Run the whole gate (bundled demo target unless --target URL is given)."""
     _install(session)
+    _ensure_chromium(session)
     session.run("readiness-gate", *session.posargs)
 
 
@@ -63,6 +64,22 @@ def security(session: nox.Session) -> None:
     """Run only the security suite (passive; active probes need security.active: true)."""
     _install(session)
     session.run("readiness-gate", "--component", "security", *session.posargs)
+
+
+@nox.session
+def performance(session: nox.Session) -> None:
+    """Run only the performance suite (one shared Chromium)."""
+    _install(session)
+    _ensure_chromium(session)
+    session.run("readiness-gate", "--component", "performance", *session.posargs)
+
+
+@nox.session
+def accessibility(session: nox.Session) -> None:
+    """Run only the accessibility suite (axe-core in Chromium)."""
+    _install(session)
+    _ensure_chromium(session)
+    session.run("readiness-gate", "--component", "accessibility", *session.posargs)
 
 
 @nox.session(default=False)
@@ -92,5 +109,15 @@ def lint(session: nox.Session) -> None:
 def benchmarks(session: nox.Session) -> None:
     """Measure the gate's speed; figures go to docs/PERFORMANCE.md."""
     _install(session)
+    _ensure_chromium(session)
     session.run("python", "benchmarks/smoke_gate.py", *session.posargs)
     session.run("python", "benchmarks/security_suite.py")
+    session.run("python", "benchmarks/browser_gate.py", "--runs", "3", "--pages", "1")
+
+
+@nox.session(default=False)
+def lighthouse(session: nox.Session) -> None:
+    """Our browser metrics beside Lighthouse 12.2.3's (needs node and npm)."""
+    _install(session)
+    _ensure_chromium(session)
+    session.run("python", "benchmarks/lighthouse_compare.py", *session.posargs)

@@ -41,8 +41,8 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
 
 
 def _abort(config: pytest.Config, message: str) -> None:
-    config.stash[ABORT_KEY] = message
-    pytest.exit(f"readiness-gate: error: {message}", returncode=2)
+    config.stash[ABORT_KEY] = f"readiness-gate: error: {message}"
+    pytest.exit(config.stash[ABORT_KEY], returncode=2)
 
 
 @pytest.hookimpl(trylast=True)
@@ -63,6 +63,7 @@ def browser_session(gate: GateRun, request: pytest.FixtureRequest) -> Iterator[B
 
     settings = gate.config.browser
     with sync_playwright() as pw:
+        executable = settings.executable
         try:
             # Discover first, then launch that exact binary: the notes name what measured.
             executable = discover_chromium(settings.executable, playwright=pw)
@@ -73,7 +74,7 @@ def browser_session(gate: GateRun, request: pytest.FixtureRequest) -> Iterator[B
             _abort(request.config, str(exc))
         except PlaywrightError as exc:
             first = str(exc).strip().splitlines()[0]
-            _abort(request.config, f"Chromium did not start: {first}")
+            _abort(request.config, f"Chromium did not start ({executable}): {first}")
         policy = https_policy(gate.target, gate.config.tls.verify, gate.ca_bundle, 5.0)
         session = BrowserSession(
             browser=browser,
@@ -84,6 +85,11 @@ def browser_session(gate: GateRun, request: pytest.FixtureRequest) -> Iterator[B
             timeout_s=gate.config.timeout_s,
         )
         session.authenticate(Path(gate.config.path).resolve().parent)
+        for name, comp in gate.config.components.items():
+            if getattr(comp.settings, "needs_browser", False):
+                gate.note(name, f"Chromium {session.version} ({executable}); {policy.reason}")
+                if session.auth_error:
+                    gate.note(name, f"not signed in: {session.auth_error}")
         try:
             yield session
         finally:

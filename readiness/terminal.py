@@ -42,26 +42,30 @@ def render(
         highlight=False,
         emoji=False,
     )
-    table = Table(title="Readiness matrix", title_justify="left", expand=False)
-    for column, justify in (
-        ("Component", "left"),
-        ("Weight", "right"),
-        ("Readiness", "right"),
-        ("Status", "left"),
-        ("Risk", "left"),
-        ("Notes", "left"),
-    ):
-        table.add_column(column, justify=justify, overflow="fold")
-    for comp in result["components"]:
-        notes = "; ".join(comp["notes"][:2])
-        table.add_row(
+    table = Table(title="Readiness matrix", title_justify="left", expand=True)
+    rows = [
+        (
             Text(comp["name"] + (" (blocking)" if comp["blocking"] else "")),
-            f"{comp['weight']:g}",
-            percent(comp["readiness"]),
+            Text(f"{comp['weight']:g}"),
+            Text(percent(comp["readiness"])),
             Text(comp["status"], style=_STATUS_STYLE.get(comp["status"], "")),
             Text(comp["risk"], style=_RISK_STYLE.get(comp["risk"], "")),
-            Text(notes),
+            Text("; ".join(comp["notes"][:2])),
         )
+        for comp in result["components"]
+    ]
+    columns = ("Component", "Weight", "Readiness", "Status", "Risk", "Notes")
+    for index, column in enumerate(columns):
+        if column == "Notes":
+            # One line per component, cut with an ellipsis: the HTML report has every note.
+            table.add_column(column, no_wrap=True, overflow="ellipsis", ratio=1)
+            continue
+        fit = max([len(column)] + [row[index].cell_len for row in rows])
+        table.add_column(
+            column, justify="right" if column in ("Weight", "Readiness") else "left", min_width=fit
+        )
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
     conf = result["confidence"]
     verdict = result["verdict"]

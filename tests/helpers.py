@@ -44,7 +44,7 @@ def run_gate_process(
     report_dir: Path,
     *args: str,
     cwd: Path = REPO,
-    timeout: float = 120,
+    timeout: float = 300,
     env: dict[str, str] | None = None,
 ) -> GateRunResult:
     """Run the real console entry point (`python -m readiness`) in a subprocess."""

@@ -388,8 +388,9 @@ def create_app(mode: str = "healthy", *, slow_s: float = 1.5) -> DemoApp:
     3. No security headers at all, plus version banners:
        ``Server: DemoServer/0.9 Python/3.11`` and ``X-Powered-By: DemoFramework 2.1``.
     4. Inaccessible HTML: no ``lang`` on ``<html>``, logo ``<img>`` without ``alt``, login
-       inputs with a placeholder but no label, low-contrast text (#aaa on #fff via the
-       ``faded`` body class), and headings that skip from ``<h1>`` to ``<h3>``.
+       inputs with no label and no placeholder (no accessible name), low-contrast text
+       (#aaa on #fff via the ``faded`` body class), and headings that skip from ``<h1>``
+       to ``<h3>``.
     5. The session cookie lacks ``HttpOnly`` and ``SameSite``.
     6. ``X-XSS-Protection: 1; mode=block`` (legacy) on every response.
     7. ``GET /.git/HEAD`` answers 200 with ``ref: refs/heads/main``.

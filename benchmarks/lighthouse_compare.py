@@ -1,0 +1,172 @@
+"""Fidelity and speed of the browser suites against Lighthouse, on the same local pages.
+
+Installs Lighthouse from npm into a temporary folder (or reuses --lighthouse-dir), serves the
+test pages of tests/browser_pages.py on 127.0.0.1, and for each page prints our LCP / CLS /
+FCP / TBT (median of 3 fresh-context loads) beside Lighthouse's (desktop preset, provided
+throttling, same viewport and Chromium flags), the axe rule ids we report beside Lighthouse's
+failed accessibility audits, and both wall times.
+
+    python benchmarks/lighthouse_compare.py [--lighthouse-dir DIR] [--pages /lcp /shift]
+
+Targets: LCP and FCP within 15 %, CLS within 0.02, same rule ids (we may add best-practice
+rules Lighthouse does not score), our time per page at most a quarter of Lighthouse's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
+
+from browser_pages import pages_app  # noqa: E402
+
+from readiness import browser  # noqa: E402
+from readiness.browser_session import BrowserSession, HttpsPolicy  # noqa: E402
+from readiness.browser_settings import BrowserSettings  # noqa: E402
+from readiness.demo import WsgiServer  # noqa: E402
+from suites.accessibility.scan import scan  # noqa: E402
+from suites.accessibility.settings import Settings as A11y  # noqa: E402
+from suites.performance.collect import measure  # noqa: E402
+from suites.performance.settings import PRESETS  # noqa: E402
+
+LIGHTHOUSE = "lighthouse@12.2.3"
+PAGES = ["/clean", "/lcp", "/lcp-flat", "/shift", "/long-task", "/slow", "/a11y-bad"]
+FLAGS = [*browser.CHROMIUM_ARGS, "--headless=new"]
+
+
+def install_lighthouse(folder: Path) -> Path:
+    cli = folder / "node_modules" / "lighthouse" / "cli" / "index.js"
+    if not cli.is_file():
+        subprocess.run(
+            ["npm", "i", "--no-audit", "--no-fund", "--prefix", str(folder), LIGHTHOUSE],
+            check=True,
+            capture_output=True,
+        )
+    return cli
+
+
+def run_lighthouse(cli: Path, url: str, chrome: str) -> tuple[dict[str, Any], float]:
+    env = {**os.environ, "CHROME_PATH": chrome}
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [
+            "node",
+            str(cli),
+            url,
+            "--quiet",
+            "--output=json",
+            "--output-path=stdout",
+            "--preset=desktop",
+            "--throttling-method=provided",
+            "--only-categories=performance,accessibility",
+            f"--chrome-flags={' '.join(FLAGS)}",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return json.loads(proc.stdout), time.perf_counter() - start
+
+
+def lighthouse_figures(report: dict[str, Any]) -> dict[str, Any]:
+    audits = report["audits"]
+    a11y = report["categories"]["accessibility"]["auditRefs"]
+    failed = {r["id"] for r in a11y if audits[r["id"]].get("score") == 0}
+    return {
+        "lcp": audits["largest-contentful-paint"]["numericValue"],
+        "fcp": audits["first-contentful-paint"]["numericValue"],
+        "cls": audits["cumulative-layout-shift"]["numericValue"],
+        "tbt": audits["total-blocking-time"]["numericValue"],
+        "rules": failed,
+    }
+
+
+def ours(session: BrowserSession, context: Any, path: str) -> tuple[dict[str, Any], float]:
+    settings = A11y()
+    start = time.perf_counter()
+    runs = [measure(session, path, PRESETS["none"], 500) for _ in range(3)]
+    scanned = scan(session, context, path, settings.axe_options(), [], None, Path("."))
+    elapsed = time.perf_counter() - start
+
+    def med(key: str) -> float:
+        return statistics.median(getattr(r, key) or 0.0 for r in runs)
+
+    figures = {k: med(k) for k in ("lcp", "fcp", "cls", "tbt")}
+    figures["rules"] = {v.rule for v in scanned.violations}
+    return figures, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lighthouse-dir", type=Path, default=None)
+    parser.add_argument("--pages", nargs="*", default=PAGES)
+    args = parser.parse_args()
+    chrome = browser.discover_chromium() or sys.exit("no Chromium found")
+    with tempfile.TemporaryDirectory() as tmp:
+        cli = install_lighthouse(args.lighthouse_dir or Path(tmp))
+        server = WsgiServer(pages_app).start()
+        from playwright.sync_api import sync_playwright
+
+        rows = []
+        with sync_playwright() as pw:
+            chromium = browser.launch_chromium(pw, chrome)
+            session = BrowserSession(
+                chromium, chrome, server.url, BrowserSettings(), HttpsPolicy(False, ""), 10
+            )
+            context = session.new_context(viewport={"width": 1350, "height": 940})
+            for path in args.pages:
+                mine, my_s = ours(session, context, path)
+                report, lh_s = run_lighthouse(cli, server.url + path, chrome)
+                rows.append((path, mine, lighthouse_figures(report), my_s, lh_s))
+            chromium.close()
+        server.stop()
+    print(f"Chromium {chrome}; Lighthouse {LIGHTHOUSE}; ours = median of 3 loads + 1 axe scan")
+    print(
+        "| page | LCP ours / LH | FCP ours / LH | CLS ours / LH | TBT ours / LH |"
+        " axe rules ours | LH failed audits | time ours / LH |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for path, mine, lh, my_s, lh_s in rows:
+        my_rules = ", ".join(sorted(mine["rules"])) or "-"
+        lh_rules = ", ".join(sorted(lh["rules"])) or "-"
+        print(
+            f"| {path} | {mine['lcp']:.0f} / {lh['lcp']:.0f} | {mine['fcp']:.0f} / {lh['fcp']:.0f}"
+            f" | {mine['cls']:.3f} / {lh['cls']:.3f} | {mine['tbt']:.0f} / {lh['tbt']:.0f}"
+            f" | {my_rules} | {lh_rules} | {my_s:.2f} s / {lh_s:.2f} s |"
+        )
+    print()
+    for path, mine, lh, my_s, lh_s in rows:
+        verdicts = [
+            _within("LCP", mine["lcp"], lh["lcp"]),
+            _within("FCP", mine["fcp"], lh["fcp"]),
+            ("CLS ok" if abs(mine["cls"] - lh["cls"]) <= 0.02 else "CLS off"),
+            (
+                "rules ok"
+                if lh["rules"] <= mine["rules"]
+                else f"rules differ: {lh['rules'] - mine['rules']}"
+            ),
+            ("time ok" if my_s <= lh_s / 4 else f"time {my_s / lh_s:.0%} of LH"),
+        ]
+        print(f"{path}: {'; '.join(verdicts)}")
+
+
+def _within(name: str, mine: float, reference: float) -> str:
+    if reference <= 0:
+        return f"{name} n/a"
+    off = abs(mine - reference) / reference
+    return f"{name} {'ok' if off <= 0.15 else 'off'} ({off:+.0%})"
+
+
+if __name__ == "__main__":
+    main()

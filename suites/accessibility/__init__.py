@@ -1,0 +1,1 @@
+"""Accessibility suite: axe-core in Chromium on every page, judged per impact."""

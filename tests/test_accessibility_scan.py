@@ -1,0 +1,110 @@
+"""axe scans by the accessibility suite on local pages with known defects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_pages import EXPECTED_BAD_RULES, pages_app
+
+from readiness.browser_session import BrowserSession, HttpsPolicy
+from readiness.browser_settings import BrowserSettings
+from suites.accessibility.scan import Node, PageScan, Violation, apply_ignores, scan
+from suites.accessibility.settings import Ignore, Settings
+
+
+@pytest.fixture(scope="module")
+def site(chromium: Any) -> Any:
+    from readiness.demo import WsgiServer
+
+    server = WsgiServer(pages_app).start()
+    session = BrowserSession(
+        chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 10
+    )
+    context = session.new_context()
+    yield session, context
+    context.close()
+    server.stop()
+
+
+def _scan(site, path: str, tmp_path: Path, **settings: Any) -> PageScan:
+    session, context = site
+    chosen = Settings.model_validate(settings)
+    return scan(
+        session, context, path, chosen.axe_options(), chosen.ignore, tmp_path / "a11y", tmp_path
+    )
+
+
+@pytest.mark.parametrize("standard", ["wcag21aa", "wcag22aa"])
+def test_known_defects_are_exactly_the_reported_rules(site, tmp_path: Path, standard: str) -> None:
+    result = _scan(site, "/a11y-bad", tmp_path, standard=[standard, "best-practice"])
+    assert result.error is None
+    assert {v.rule for v in result.violations} == EXPECTED_BAD_RULES
+    impacts = {v.rule: v.impact for v in result.violations}
+    assert impacts == {
+        "image-alt": "critical",
+        "label": "critical",
+        "color-contrast": "serious",
+        "html-has-lang": "serious",
+    }
+    label = next(v for v in result.violations if v.rule == "label")
+    assert label.nodes[0].selector == "#nameless"
+    assert label.nodes[0].html.startswith("<input")
+    assert label.help_url.startswith("https://dequeuniversity.com/rules/axe/")
+
+
+def test_clean_page_has_no_violation(site, tmp_path: Path) -> None:
+    result = _scan(site, "/clean", tmp_path, standard=["wcag22aa", "best-practice"])
+    assert result.error is None
+    assert result.violations == []
+    assert result.screenshots == {}
+
+
+def test_screenshots_per_impact_are_pngs_in_the_run_dir(site, tmp_path: Path) -> None:
+    result = _scan(site, "/a11y-bad", tmp_path)
+    assert set(result.screenshots) == {"critical", "serious"}
+    for relative in result.screenshots.values():
+        assert not Path(relative).is_absolute()
+        assert (tmp_path / relative).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_rules_exclude_and_a_selector_scoped_ignore(site, tmp_path: Path) -> None:
+    result = _scan(
+        site,
+        "/a11y-bad",
+        tmp_path,
+        rules={"exclude": ["color-contrast"]},
+        ignore=[{"rule": "label", "selector": "main", "reason": "legacy form"}],
+    )
+    assert {v.rule for v in result.violations} == {"image-alt", "html-has-lang"}
+    assert result.ignored == 1
+
+
+def test_an_ignore_for_another_page_does_not_apply(site, tmp_path: Path) -> None:
+    ignore = [{"rule": "image-alt", "page": "/elsewhere", "reason": "not this page"}]
+    result = _scan(site, "/a11y-bad", tmp_path, ignore=ignore)
+    assert "image-alt" in {v.rule for v in result.violations}
+    assert result.ignored == 0
+
+
+def test_apply_ignores_needs_rule_and_scope() -> None:
+    violations = [
+        Violation("image-alt", "critical", "", "", [Node("img.a", ""), Node("img.b", "")]),
+        Violation("label", "critical", "", "", [Node("img.a", "")]),
+    ]
+    ignores = [Ignore(rule="image-alt", selector=".a", reason="x")]
+    kept, dropped = apply_ignores(violations, "/", ignores, lambda t, s: t.endswith(s))
+    assert dropped == 1
+    assert [(v.rule, [n.selector for n in v.nodes]) for v in kept] == [
+        ("image-alt", ["img.b"]),
+        ("label", ["img.a"]),  # same element, other rule: not ignored
+    ]
+    whole_page = [Ignore(rule="label", page="/", reason="x")]
+    kept, dropped = apply_ignores(violations, "/", whole_page, lambda t, s: False)
+    assert [v.rule for v in kept] == ["image-alt"] and dropped == 1
+
+
+def test_an_unscoped_ignore_is_a_config_error() -> None:
+    with pytest.raises(ValueError, match="selector or page"):
+        Ignore(rule="label", reason="everywhere")

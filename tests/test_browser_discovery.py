@@ -1,0 +1,165 @@
+"""The shared browser: discovery order, the exit-2 error, certificate trust, pages and crawl."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from helpers import write_gates
+
+from readiness import browser
+from readiness.browser_session import https_policy
+from readiness.browser_settings import Crawl
+from readiness.demo import DemoServer
+from readiness.demo.tls import DemoCA
+from readiness.pages import allowed, crawl_pages, same_origin_paths
+
+A11Y_ONLY = """
+target: {target}
+pages: [/clean]
+browser:
+  executable: {executable}
+components:
+  accessibility: {{weight: 1}}
+"""
+
+
+def _wrapper(tmp_path: Path, real: str) -> Path:
+    """An executable that records it was used, then runs the real Chromium."""
+    marker = tmp_path / "used"
+    script = tmp_path / "my-chromium"
+    script.write_text(f'#!/bin/sh\ntouch "{marker}"\nexec "{real}" "$@"\n')
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script
+
+
+@pytest.fixture
+def real_chromium(chromium) -> str:  # the chromium fixture skips (or fails in CI) without one
+    found = browser.discover_chromium()
+    assert found is not None
+    return found
+
+
+def test_explicit_path_in_gates_yaml_wins_over_the_environment(
+    run_gate, serve, tmp_path: Path, real_chromium: str
+) -> None:
+    from browser_pages import pages_app
+
+    wrapper = _wrapper(tmp_path, real_chromium)
+    gates = write_gates(tmp_path, A11Y_ONLY.format(target=serve(pages_app), executable=wrapper))
+    result = run_gate("--gates", str(gates), "-q", env={browser.ENV_VAR: "/no/such/chromium"})
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    assert (tmp_path / "used").exists()
+    assert result.check("accessibility.critical./clean")["outcome"] == "passed"
+
+
+@pytest.mark.parametrize("where", ["gates.yaml", "environment"])
+def test_bogus_path_is_a_clear_error_and_exit_2(run_gate, tmp_path: Path, where: str) -> None:
+    bogus = str(tmp_path / "no-such-chromium")
+    executable = bogus if where == "gates.yaml" else "null"
+    gates = write_gates(
+        tmp_path, A11Y_ONLY.format(target="http://127.0.0.1:9", executable=executable)
+    )
+    env = {browser.ENV_VAR: bogus} if where == "environment" else {}
+    result = run_gate("--gates", str(gates), env=env)
+    assert result.returncode == 2, result.stdout[-2000:] + result.stderr
+    assert "readiness-gate: error: Chromium from " in result.stderr
+    assert f"is not an executable file: {bogus}" in result.stderr
+    assert "Install Chromium with:" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (result.report_dir / "latest").exists()  # stopped before any check ran
+
+
+def test_a_binary_that_is_not_chromium_is_exit_2(run_gate, serve, tmp_path: Path) -> None:
+    from browser_pages import pages_app
+
+    gates = write_gates(tmp_path, A11Y_ONLY.format(target=serve(pages_app), executable="/bin/true"))
+    result = run_gate("--gates", str(gates), "-q")
+    assert result.returncode == 2, result.stdout[-2000:] + result.stderr
+    assert "readiness-gate: error: Chromium did not start" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_smoke_only_runs_need_no_browser(run_gate, tmp_path: Path) -> None:
+    gates = write_gates(
+        tmp_path,
+        "target: demo\ntls: {ca_bundle: demo}\nbrowser: {executable: /no/such/chromium}\n"
+        "components:\n  smoke: {weight: 1, availability: null}\n",
+    )
+    result = run_gate("--gates", str(gates), "-q")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+
+
+def test_no_chromium_anywhere_names_the_install_command(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(browser.ENV_VAR, raising=False)
+    monkeypatch.setattr(browser, "SYSTEM_CANDIDATES", ("no-such-chromium-binary",))
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))  # an empty managed store
+    with pytest.raises(browser.BrowserNotFound) as error:
+        browser.preflight_chromium(None)
+    message = str(error.value)
+    assert "No Chromium found" in message
+    expected = "apt-get install -y chromium" if os.path.exists("/etc/debian_version") else ""
+    assert f"Install Chromium with: {expected}" in message
+
+
+def test_https_trust_needs_the_certificate_to_verify_first(tmp_path: Path) -> None:
+    ca, other = DemoCA(), DemoCA()
+    with DemoServer("healthy", ssl_context=ca.server_context()) as server:
+        url = server.url
+        good = https_policy(url, True, ca.write_ca(tmp_path / "ca.pem"), 5)
+        wrong = https_policy(url, True, other.write_ca(tmp_path / "other.pem"), 5)
+    assert url.startswith("https://")
+    assert good.ignore_https_errors, good.reason
+    assert not wrong.ignore_https_errors and "does not verify" in wrong.reason
+    assert not https_policy(url, True, None, 5).ignore_https_errors  # Chromium's own CAs
+    assert https_policy(url, False, None, 5).ignore_https_errors  # tls.verify: false
+    assert not https_policy("http://127.0.0.1:1", True, None, 5).ignore_https_errors
+
+
+def test_same_origin_links() -> None:
+    html = (
+        '<a href="/a">a</a><a href="b?x=1#frag">b</a><a href="https://other.example/c">c</a>'
+        '<a href="mailto:x@example.com">m</a><a href="/a">dup</a><a href="//evil.example/">e</a>'
+    )
+    assert same_origin_paths("http://127.0.0.1:8000/dir/", html) == ["/a", "/dir/b?x=1"]
+
+
+def test_crawl_is_breadth_first_within_limits() -> None:
+    site = {
+        "/": ["/a", "/b", "/logout"],
+        "/a": ["/a/1", "/a/2"],
+        "/b": ["/b/1"],
+    }
+
+    def fetch(path: str):
+        links = "".join(f'<a href="{p}">x</a>' for p in site.get(path, []))
+        return "http://h" + path, links
+
+    crawl = Crawl(max_pages=10, max_depth=1, exclude=["/logout"])
+    assert crawl_pages(["/"], crawl, fetch) == ["/", "/a", "/b"]
+    deeper = Crawl(max_pages=4, max_depth=2)
+    assert crawl_pages(["/"], deeper, fetch) == ["/", "/a", "/b", "/logout"]
+    only_a = Crawl(max_pages=10, max_depth=2, include=["/a*"])
+    assert crawl_pages(["/"], only_a, fetch) == ["/", "/a", "/a/1", "/a/2"]
+    assert allowed("/a/1?x=2", only_a) and not allowed("/b", only_a)
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("browser:\n  executabel: /x\n", "3: browser.executabel: unknown key 'executabel';"),
+        (
+            "browser:\n  login: {fields: {'#a': b}, success: {}}\n",
+            "3: browser.login.success: give a selector or a url",
+        ),
+    ],
+)
+def test_browser_key_errors_name_line_and_field(
+    run_gate, tmp_path: Path, block: str, expected: str
+) -> None:
+    gates = write_gates(tmp_path, f"target: demo\n{block}components:\n  smoke: {{weight: 1}}\n")
+    result = run_gate("--gates", str(gates))
+    assert result.returncode == 2
+    assert expected in result.stderr

@@ -1,0 +1,187 @@
+"""The browser suites through the real gate: the demo target, sign-in, crawl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser_pages import PASSWORD, pages_app
+from helpers import write_gates
+
+pytestmark = pytest.mark.e2e
+
+# The block proposed for the default gates.yaml (see docs/browser-suites.md).
+DEMO_GATES = """
+target: demo
+pages: [/, /about, /products, /login]
+tls: {ca_bundle: demo}
+components:
+  performance:
+    weight: 20
+    blocking: false
+    runs: 3
+    thresholds:
+      ttfb_ms: {good: 300, poor: 1000}
+      fcp_ms: {good: 800, poor: 1500}
+      lcp_ms: {good: 1000, poor: 1500}
+      requests: {good: 10, poor: 20}
+      transfer_kb: {good: 100, poor: 300}
+    budgets:
+      script: {requests: 2, transfer_kb: 20}
+    api:
+      - {path: /api/health, requests: 20, p95_ms: {good: 100, poor: 300}}
+  accessibility:
+    weight: 20
+    standard: [wcag21aa, best-practice]
+    max: {critical: 0, serious: 0, moderate: 0, minor: 2}
+    checks:
+      "accessibility.critical.*": {blocking: true}
+      "accessibility.serious.*": {blocking: true}
+"""
+
+BROKEN_RULES = {
+    "critical": {"image-alt", "label"},  # logo without alt; login inputs without a name
+    "serious": {"color-contrast", "html-has-lang", "link-name"},  # link-name: the logo link
+    "moderate": {"heading-order"},
+}
+
+
+def _rules(check: dict) -> set[str]:
+    listed = check["message"].split("violated: ", 1)[1].split(";")[0]
+    return set() if listed == "none" else set(listed.split(", "))
+
+
+def test_healthy_demo_passes_both_browser_suites(run_gate, tmp_path: Path) -> None:
+    gates = write_gates(tmp_path, DEMO_GATES)
+    result = run_gate("--gates", str(gates), "-q", timeout=240)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    ids = result.check_ids()
+    for page in ("/", "/about", "/products", "/login"):
+        for metric in ("ttfb", "fcp", "lcp", "cls", "tbt", "dcl", "load", "requests"):
+            assert f"performance.{metric}.{page}" in ids
+        for impact in ("critical", "serious", "moderate", "minor"):
+            assert f"accessibility.{impact}.{page}" in ids
+    assert "performance.budget.script./" in ids and "performance.api_p95./api/health" in ids
+    outcomes = {
+        c["id"]: c["outcome"] for comp in result.readiness["components"] for c in comp["checks"]
+    }
+    assert set(outcomes.values()) == {"passed"}, outcomes
+    lcp = result.check("performance.lcp./")
+    assert len(lcp["samples"]) == 3 and lcp["unit"] == "ms"
+    # The healthy demo is HTTPS with a CA made at start-up: the browser trusted it only
+    # after Python's ssl verified the certificate against that CA.
+    notes = " ".join(result.readiness["components"][0].get("notes", []))
+    assert "certificate verified against demo-ca.pem" in notes
+
+
+def test_broken_demo_fails_what_its_defects_imply(run_gate, tmp_path: Path) -> None:
+    gates = write_gates(tmp_path, DEMO_GATES)
+    result = run_gate(
+        "--gates",
+        str(gates),
+        "--demo",
+        "broken",
+        "--page",
+        "/",
+        "--page",
+        "/products",
+        "--page",
+        "/login",
+        "-q",
+        timeout=240,
+    )
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr
+    for impact, rules in BROKEN_RULES.items():
+        home = result.check(f"accessibility.{impact}./")
+        login = result.check(f"accessibility.{impact}./login")
+        assert _rules(home) == rules - {"label"}, home["message"]  # no form on the home page
+        assert _rules(login) == rules, login["message"]
+        assert home["outcome"] == ("failed" if impact in ("critical", "serious") else "warned")
+    assert _rules(result.check("accessibility.minor./")) == set()
+    shot = result.check("accessibility.critical./login")["evidence"][-1]
+    assert shot["kind"] == "image" and (result.run_dir / shot["content"]).is_file()
+    # /products answers after 1.5 s: its TTFB, FCP and LCP are in the poor band (score 0).
+    for metric in ("ttfb", "fcp", "lcp"):
+        slow = result.check(f"performance.{metric}./products")
+        assert slow["outcome"] == "warned" and slow["score"] == 0, slow
+        assert slow["value"] >= 1500
+        assert result.check(f"performance.{metric}./")["outcome"] == "passed"
+
+
+SIGN_IN = """
+target: {target}
+pages: [/private]
+timeout_s: 3
+browser:
+  login:
+    path: /login
+    fields: {{"#user": demo, "#pw": "${{BR_TEST_PASSWORD}}"}}
+    success: {success}
+components:
+  accessibility: {{weight: 1}}
+"""
+
+
+def _report_text(run_dir: Path) -> str:
+    return "\n".join(
+        p.read_text(errors="replace")
+        for p in run_dir.rglob("*")
+        if p.suffix != ".png" and p.is_file()
+    )
+
+
+def test_sign_in_step_then_audits_the_private_page(run_gate, serve, tmp_path: Path) -> None:
+    gates = write_gates(
+        tmp_path, SIGN_IN.format(target=serve(pages_app), success="{url: /private}")
+    )
+    result = run_gate("--gates", str(gates), "-q", env={"BR_TEST_PASSWORD": PASSWORD})
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    check = result.check("accessibility.critical./private")
+    assert check["outcome"] == "passed"
+    assert check["evidence"][0]["content"].endswith("/private")
+    assert PASSWORD not in _report_text(result.run_dir)
+
+
+def test_failed_sign_in_errors_the_browser_checks(run_gate, serve, tmp_path: Path) -> None:
+    gates = write_gates(
+        tmp_path, SIGN_IN.format(target=serve(pages_app), success="{url: /private}")
+    )
+    result = run_gate("--gates", str(gates), "-q", env={"BR_TEST_PASSWORD": "wrong"})
+    assert result.returncode == 3, result.stdout[-3000:] + result.stderr
+    check = result.check("accessibility.critical./private")
+    assert check["outcome"] == "errored"
+    assert "sign-in at /login did not succeed" in check["message"]
+
+
+def test_pages_that_land_on_the_login_form_are_errored(run_gate, serve, tmp_path: Path) -> None:
+    # The success selector also exists on the login page, so a wrong password looks like a
+    # sign-in; the visit to /private then lands back on the form and must not be audited.
+    gates = write_gates(
+        tmp_path, SIGN_IN.format(target=serve(pages_app), success="{selector: main}")
+    )
+    result = run_gate("--gates", str(gates), "-q", env={"BR_TEST_PASSWORD": "wrong"})
+    check = result.check("accessibility.serious./private")
+    assert check["outcome"] == "errored"
+    assert "landed on the sign-in form" in check["message"]
+
+
+def test_missing_secret_is_reported_not_sent(run_gate, serve, tmp_path: Path) -> None:
+    gates = write_gates(
+        tmp_path, SIGN_IN.format(target=serve(pages_app), success="{url: /private}")
+    )
+    result = run_gate("--gates", str(gates), "-q")
+    check = result.check("accessibility.critical./private")
+    assert check["outcome"] == "errored"
+    assert "BR_TEST_PASSWORD is not set" in check["message"]
+
+
+def test_crawl_adds_same_origin_pages(run_gate, serve, tmp_path: Path) -> None:
+    gates = write_gates(
+        tmp_path,
+        f"target: {serve(pages_app)}\npages: [/clean]\n"
+        "browser: {crawl: {max_pages: 5, max_depth: 1}}\n"
+        "components:\n  accessibility: {weight: 1}\n",
+    )
+    result = run_gate("--gates", str(gates), "-q", "-k", "critical")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    assert result.check_ids() == ["accessibility.critical./clean", "accessibility.critical./lcp"]

@@ -1,0 +1,99 @@
+"""Lab metrics measured by the performance suite on local pages with known properties.
+
+Bands leave room for a noisy 2-core machine; each page's construction (tests/browser_pages.py)
+says what the exact value would be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from browser_pages import BUSY_MS, LCP_DELAY_MS, SHIFT_PX, SLOW_TTFB_S, pages_app
+
+from readiness.browser_session import BrowserSession, HttpsPolicy
+from readiness.browser_settings import BrowserSettings
+from suites.performance.collect import PageRun, measure
+from suites.performance.settings import PRESETS
+
+VIEWPORT_W, VIEWPORT_H = PRESETS["none"].width, PRESETS["none"].height
+
+
+@pytest.fixture(scope="module")
+def pages(chromium: Any) -> Any:
+    from readiness.demo import WsgiServer
+
+    server = WsgiServer(pages_app).start()
+    yield BrowserSession(chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 10)
+    server.stop()
+
+
+@pytest.fixture
+def load(pages: BrowserSession) -> Callable[..., PageRun]:
+    def run(path: str, preset: str = "none") -> PageRun:
+        result = measure(pages, path, PRESETS[preset], settle_ms=500)
+        assert result.error is None, result.error
+        return result
+
+    return run
+
+
+def test_lcp_is_the_late_high_entropy_image(load) -> None:
+    run = load("/lcp")
+    assert run.lcp_element == "img#hero"
+    assert LCP_DELAY_MS <= run.lcp < LCP_DELAY_MS + 600, run.lcp
+    assert run.fcp < LCP_DELAY_MS  # the heading painted long before the image
+
+
+def test_flat_image_is_not_an_lcp_candidate(load) -> None:
+    # An 800x500 single-colour image paints at once, but Chrome ignores low-entropy images:
+    # the LCP is the text block inserted later.
+    run = load("/lcp-flat")
+    assert run.lcp_element == "p#text"
+    assert run.lcp >= LCP_DELAY_MS
+
+
+def test_cls_of_a_known_shift(load) -> None:
+    # A 400 px block moves down SHIFT_PX: impact fraction (400 + 200) / viewport height,
+    # distance fraction 200 / the viewport's larger side.
+    expected = (400 + SHIFT_PX) / VIEWPORT_H * SHIFT_PX / max(VIEWPORT_W, VIEWPORT_H)
+    run = load("/shift")
+    assert run.cls == pytest.approx(expected, abs=0.01)
+
+
+def test_tbt_of_one_long_task(load) -> None:
+    run = load("/long-task")
+    assert BUSY_MS - 50 - 10 <= run.tbt <= BUSY_MS - 50 + 150, run.tbt
+
+
+def test_clean_page_has_no_shift_and_no_blocking(load) -> None:
+    run = load("/clean")
+    assert run.cls == 0.0
+    assert run.tbt < 50
+    assert run.status == 200
+    assert run.ttfb < run.fcp <= run.lcp
+
+
+def test_requests_and_transferred_bytes(load) -> None:
+    run = load("/clean")
+    by_type = run.by_type()
+    assert run.requests == 2
+    assert by_type["document"][0] == 1 and by_type["image"][0] == 1
+    # The random 480x360 PNG does not compress: about 507 KiB on the wire.
+    assert 500 < by_type["image"][1] < 520
+    assert 500 < run.transfer_kb < 530
+
+
+def test_ttfb_of_a_slow_server(load) -> None:
+    run = load("/slow")
+    assert SLOW_TTFB_S * 1000 <= run.ttfb < SLOW_TTFB_S * 1000 + 500
+
+
+def test_mobile_preset_throttles_network_and_viewport(load) -> None:
+    run = load("/clean", "mobile")
+    # DevTools throttling delays responses by 562.5 ms (Navigation Timing's responseStart
+    # does not show it, but the first paint waits for the document).
+    assert run.fcp >= 562
+    # 507 KiB at 1.47 Mbit/s takes about 2.8 s: the image (LCP candidate) lands late.
+    assert run.load > 2500
