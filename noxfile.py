@@ -82,6 +82,13 @@ def accessibility(session: nox.Session) -> None:
     session.run("readiness-gate", "--component", "accessibility", *session.posargs)
 
 
+@nox.session
+def load(session: nox.Session) -> None:
+    """Run only the load suite (Locust in its own processes; loopback unless --allow-load-on)."""
+    _install(session)
+    session.run("readiness-gate", "--component", "load", *session.posargs)
+
+
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
     """Serve the bundled demo target (healthy; `-- --mode broken` for the defects)."""
@@ -113,6 +120,7 @@ def benchmarks(session: nox.Session) -> None:
     session.run("python", "benchmarks/smoke_gate.py", *session.posargs)
     session.run("python", "benchmarks/security_suite.py")
     session.run("python", "benchmarks/browser_gate.py", "--runs", "3", "--pages", "1")
+    session.run("python", "benchmarks/load_rps.py")
 
 
 @nox.session(default=False)

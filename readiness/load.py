@@ -1,0 +1,246 @@
+"""Locust runner (separate processes) and the safety rule for where load may go.
+
+Locust runs headless as `python -m locust` of this same interpreter, never in the gate's
+process: its gevent monkey-patching must not meet Playwright. With `workers: N`, one master
+and N worker processes run locally (Locust's own distributed mode); with `mode: master` the
+master waits for remote workers. Results come back through Locust's own files (see
+load_stats.py), never by reading its console; the console is kept only to explain a crash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+TAIL_LINES = 15  # output lines kept as evidence when Locust fails
+STOP_GRACE_S = 10.0  # after SIGTERM, Locust writes its stats and exits; then SIGKILL
+WORKER_EXIT_S = 5.0  # workers quit when the master tells them; after that they are stopped
+
+
+def is_loopback(host: str) -> bool:
+    """Literal loopback only: a name is never resolved (resolving it is already traffic)."""
+    host = host.strip("[]").rstrip(".").lower()
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or bool(mapped and mapped.is_loopback)
+
+
+def load_refusal(target: str, allow_remote: bool, allowed_hosts: list[str]) -> str | None:
+    """Why no load may be sent to ``target`` (None: it may). Both keys are needed for a
+    non-loopback host: gates.yaml's ``allow_remote`` and the host repeated on the command
+    line (``--allow-load-on HOST``), so neither a file nor a command alone can aim a load
+    test at a real system."""
+    parts = urlsplit(target)
+    host = parts.hostname or ""
+    if is_loopback(host):
+        return None
+    named = {h.strip().lower().rstrip("/") for h in allowed_hosts}
+    if allow_remote and (host in named or parts.netloc.lower() in named):
+        return None
+    if not allow_remote:
+        return (
+            f"load goes to loopback targets only; {host} is not loopback (to allow it, set"
+            f" load.allow_remote: true in gates.yaml and pass --allow-load-on {host})"
+        )
+    return (
+        "load.allow_remote is set, but the command line does not name the host:"
+        f" pass --allow-load-on {host}"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class MasterSpec:
+    """Locust's distributed mode: a master on bind_host:port waiting for `expect` workers."""
+
+    bind_host: str
+    port: int
+    expect: int
+    max_wait_s: int
+
+
+@dataclass
+class LoadPlan:
+    locustfile: Path
+    out_dir: Path  # Locust's CSV/JSON output and the process logs go here
+    host: str
+    users: int | None  # None: a LoadTestShape in the locustfile drives users and time
+    spawn_rate: float
+    run_time_s: int | None
+    timeout_s: float  # the whole run, start-up included; then Locust is stopped
+    local_workers: int = 0
+    master: MasterSpec | None = None
+    python: str = sys.executable
+    env: dict[str, str] = field(default_factory=dict)  # extra variables (secret headers)
+
+    @property
+    def prefix(self) -> Path:
+        return self.out_dir / "locust"
+
+    def locust(self) -> list[str]:
+        return [self.python, "-m", "locust", "-f", str(self.locustfile)]
+
+    def main_command(self) -> list[str]:
+        cmd = [*self.locust(), "--headless", "-H", self.host, "--only-summary"]
+        cmd += ["--csv", str(self.prefix), "--csv-full-history", "--json-file", str(self.prefix)]
+        # Failed requests are findings, judged by the checks; a non-zero exit means a crash.
+        cmd += ["--exit-code-on-error", "0"]
+        if self.users is not None:
+            cmd += ["-u", str(self.users), "-r", str(self.spawn_rate)]
+        if self.run_time_s is not None:
+            cmd += ["-t", f"{self.run_time_s}s"]
+        if self.master is not None:
+            cmd += ["--master", "--master-bind-host", self.master.bind_host]
+            cmd += ["--master-bind-port", str(self.master.port)]
+            cmd += ["--expect-workers", str(self.master.expect)]
+            cmd += ["--expect-workers-max-wait", str(self.master.max_wait_s)]
+        return cmd
+
+    def worker_command(self, master_host: str, locustfile: str | None = None) -> list[str]:
+        """A worker's command; ``locustfile='-'`` downloads it from the master."""
+        assert self.master is not None
+        cmd = [self.python, "-m", "locust", "-f", locustfile or str(self.locustfile), "--worker"]
+        cmd += ["--master-host", master_host, "--master-port", str(self.master.port)]
+        return [*cmd, "--exit-code-on-error", "0"]
+
+
+@dataclass
+class LoadRun:
+    """How the Locust processes ended; ``error`` says why there are no usable results."""
+
+    returncode: int | None
+    wall_s: float
+    commands: list[list[str]]
+    logs: list[Path]
+    timed_out: bool = False
+    error: str | None = None
+    tail: str = ""
+    worker_codes: list[int | None] = field(default_factory=list)
+
+
+def run_locust(plan: LoadPlan) -> LoadRun:
+    """Run the plan to completion (or its timeout) and return how it ended."""
+    plan.out_dir.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOCUST_")}
+    env["PYTHONUNBUFFERED"] = "1"  # the log tail must be complete when Locust crashes
+    env.update(plan.env)
+    commands = [plan.main_command()]
+    logs = [plan.out_dir / "locust.log"]
+    for i in range(plan.local_workers):
+        commands.append(plan.worker_command("127.0.0.1"))
+        logs.append(plan.out_dir / f"locust-worker-{i + 1}.log")
+    procs: list[subprocess.Popen] = []
+    started = time.monotonic()
+    try:
+        # Workers first: the master checks for them once a second before it starts the
+        # run, so workers already importing Locust save up to a second of start-up. Their
+        # connection waits (ZeroMQ) until the master listens.
+        for cmd, log in [*zip(commands[1:], logs[1:], strict=True), (commands[0], logs[0])]:
+            procs.append(_spawn(cmd, log, plan.out_dir, env))
+    except OSError as exc:
+        for proc in procs:
+            _stop(proc)
+        return LoadRun(None, 0.0, commands, logs, error=f"could not start Locust: {exc}")
+    main, workers = procs[-1], procs[:-1]
+    try:
+        timed_out, early = _supervise(main, workers, started + plan.timeout_s)
+    finally:
+        # Ctrl-C or an error in the gate: no Locust process may outlive it.
+        for proc in procs:
+            _stop(proc)
+    wall = time.monotonic() - started
+    run = LoadRun(main.returncode, wall, commands, logs, timed_out)
+    run.worker_codes = [w.returncode for w in workers]
+    run.error = _failure(run, plan, early)
+    if run.error:
+        run.tail = output_tail(logs)
+    return run
+
+
+def _spawn(cmd: list[str], log: Path, cwd: Path, env: dict[str, str]) -> subprocess.Popen:
+    # cwd = the output folder: Locust reads ./locust.conf and ./pyproject.toml from its cwd,
+    # and a checkout's settings must not change the gate's load test. A new session keeps a
+    # terminal's Ctrl-C away from Locust; the gate stops it itself (finally above).
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def _supervise(
+    main: subprocess.Popen, workers: list[subprocess.Popen], deadline: float
+) -> tuple[bool, str | None]:
+    """Wait for the master; stop early if it overruns or a local worker dies before it."""
+    while main.poll() is None:
+        dead = next((w for w in workers if w.poll() not in (None, 0)), None)
+        if dead is not None:
+            _stop(main)
+            return False, f"a local worker exited with code {dead.returncode} during the run"
+        if time.monotonic() > deadline:
+            _stop(main)
+            return True, None
+        time.sleep(0.05)
+    end = time.monotonic() + WORKER_EXIT_S
+    for worker in workers:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.wait(max(0.0, end - time.monotonic()))
+    return False, None
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """SIGTERM (Locust then writes its stats and quits), SIGKILL if it does not."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _failure(run: LoadRun, plan: LoadPlan, early: str | None) -> str | None:
+    if early:
+        return early
+    if run.timed_out:
+        return f"Locust did not finish within {plan.timeout_s:.0f} s and was stopped"
+    if run.returncode != 0:
+        text = output_tail(run.logs[:1])
+        if "No module named locust" in text:
+            return "Locust is not installed in this environment (pip install locust)"
+        return f"Locust exited with code {run.returncode}"
+    if not plan.prefix.with_name("locust.json").is_file():
+        return "Locust produced no statistics"
+    return None
+
+
+def output_tail(logs: list[Path], lines: int = TAIL_LINES) -> str:
+    parts = []
+    for log in logs:
+        try:
+            text = log.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        tail = [line for line in text.splitlines() if line.strip()][-lines:]
+        if tail:
+            parts.append(f"--- {log.name} ---\n" + "\n".join(tail))
+    return "\n".join(parts)

@@ -1,0 +1,161 @@
+"""The body of every generated locustfile: it runs inside Locust's own process only.
+
+Never import this module from the engine: importing locust monkey-patches the whole process
+with gevent, which must not meet Playwright (DESIGN: Locust runs in its own process).
+readiness/load_locustfile.py copies this text into the run directory and appends the
+scenario as a JSON literal, so the locustfile is one self-contained file that Locust can also
+ship to remote workers (`locust --worker -f -`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import gevent
+from locust import FastHttpUser, HttpUser, LoadTestShape, between, constant, events
+from locust.runners import WorkerRunner
+
+ABORT_EVERY_S = 0.5
+
+
+def _install_hooks(config: dict[str, Any]) -> None:
+    """On the master (or the single local runner): dump Locust's own error stats at quit,
+    and watch the abort-on-fail rules during the run."""
+    state: dict[str, Any] = {}
+
+    @events.init.add_listener
+    def _on_init(environment: Any, **_kw: Any) -> None:
+        if not isinstance(environment.runner, WorkerRunner):
+            state["environment"] = environment
+
+    @events.test_start.add_listener
+    def _on_start(environment: Any, **_kw: Any) -> None:
+        if "environment" in state and config.get("abort") and "watch" not in state:
+            state["watch"] = gevent.spawn(_watch_abort, environment, config)
+
+    @events.quit.add_listener
+    def _on_quit(**_kw: Any) -> None:
+        # `quit` fires after the final stats are saved: the errors here are final too.
+        environment = state.get("environment")
+        if environment is None or not config.get("out_dir"):
+            return
+        errors = environment.runner.stats.serialize_errors()
+        exceptions = [
+            {"count": e["count"], "msg": e["msg"], "traceback": e["traceback"]}
+            for e in environment.runner.exceptions.values()
+        ]
+        out = Path(config["out_dir"])
+        out.joinpath("errors.json").write_text(json.dumps(errors), encoding="utf-8")
+        out.joinpath("exceptions.json").write_text(json.dumps(exceptions), encoding="utf-8")
+
+
+def _watch_abort(environment: Any, config: dict[str, Any]) -> None:
+    """k6's abortOnFail: stop as soon as a blocking threshold is already lost."""
+    abort = config["abort"]
+    started = time.monotonic()
+    while True:
+        gevent.sleep(ABORT_EVERY_S)
+        elapsed = time.monotonic() - started
+        total = environment.runner.stats.total
+        # Too early or too few requests: one slow first request must not end the run.
+        if elapsed < abort["grace_s"] or total.num_requests < abort["min_requests"]:
+            continue
+        for rule in abort["rules"]:
+            metric = rule["metric"]
+            if metric == "error_ratio":
+                value = total.fail_ratio
+            else:
+                value = total.get_response_time_percentile(rule["share"])
+            lost = value > rule["poor"] if rule["budget"] else value >= rule["poor"]
+            if lost:
+                found = {"metric": metric, "value": value, "poor": rule["poor"]}
+                found.update(after_s=round(elapsed, 2), requests=total.num_requests)
+                Path(config["out_dir"], "abort.json").write_text(json.dumps(found))
+                environment.runner.quit()
+                return
+
+
+def _wait_time(think: Any) -> Any:
+    low, high = think if isinstance(think, list) else (think, think)
+    return constant(low) if low == high else between(low, high)
+
+
+def _task(endpoint: dict[str, Any]) -> Any:
+    expected = set(endpoint["status"])
+    # Secret header values arrive as "$env:NAME" (see load_locustfile.SECRET_PREFIX).
+    headers = {
+        k: os.environ.get(v[5:], "") if v.startswith("$env:") else v
+        for k, v in endpoint["headers"].items()
+    }
+
+    def request(user: Any) -> None:
+        with user.client.request(
+            endpoint["method"],
+            endpoint["path"],
+            headers=headers or None,
+            data=endpoint["body"],
+            name=endpoint["name"],
+            catch_response=True,
+        ) as response:
+            code = response.status_code
+            if code in expected:
+                response.success()
+            elif not code:
+                response.failure(f"no response: {type(response.error).__name__}")
+            else:
+                response.failure(f"HTTP {code} (expected {sorted(expected)})")
+
+    request.__name__ = f"request_{endpoint['name']}"
+    return request
+
+
+def _user_class(config: dict[str, Any]) -> type:
+    verify = config["verify"]  # True, False, or a CA bundle path (the gate's TLS policy)
+    attrs: dict[str, Any] = {
+        "host": config["host"],
+        "wait_time": _wait_time(config["think_time_s"]),
+        "tasks": {_task(e): e["weight"] for e in config["endpoints"]},
+    }
+    if config["client"] == "fast":
+        base: type = FastHttpUser
+        attrs["network_timeout"] = config["timeout_s"]
+        attrs["connection_timeout"] = config["timeout_s"]
+        attrs["insecure"] = verify is False
+        if isinstance(verify, str):
+            # Trust the gate's bundle, as requests' verify=PATH does (it holds the system CAs
+            # and the configured one); geventhttpclient calls the factory with
+            # cafile=<certifi>, which this replaces. Hostname checks stay on (insecure=False).
+            def trust_bundle(*_args: Any, **_kw: Any) -> Any:
+                return gevent.ssl.create_default_context(cafile=verify)
+
+            attrs["ssl_context_factory"] = staticmethod(trust_bundle)
+    else:
+        base = HttpUser
+
+        def on_start(user: Any) -> None:
+            user.client.verify = verify
+            user.client.trust_env = False  # a gate measures the target, not a proxy
+
+        attrs["on_start"] = on_start
+    return type("GateUser", (base,), attrs)
+
+
+def _shape_class(stages: list[dict[str, Any]], spawn_rate: float) -> type:
+    ends = []
+    elapsed = 0
+    for stage in stages:
+        elapsed += stage["duration_s"]
+        ends.append((elapsed, stage["users"], stage.get("spawn_rate") or spawn_rate))
+
+    def tick(shape: Any) -> tuple[int, float] | None:
+        now = shape.get_run_time()
+        for end, users, rate in ends:
+            if now < end:
+                return users, rate
+        return None  # past the last stage: the run stops
+
+    return type("GateShape", (LoadTestShape,), {"tick": tick, "abstract": False})
