@@ -282,6 +282,23 @@ def load(
             settings_model = suite_settings_model(suite_dir, comp_name)
         except SuiteError as exc:
             raise ConfigError(str(exc), name, line_for(lines, where), ".".join(where)) from None
+        known = getattr(settings_model, "THRESHOLDS", None)
+        for key in comp.thresholds if known is not None else ():
+            if key not in known:
+                hint = difflib.get_close_matches(key, sorted(known), n=1)
+                expected = (
+                    f"did you mean '{hint[0]}'?"
+                    if hint
+                    else (
+                        f"known: {', '.join(sorted(known))}" if known else "this suite reads none"
+                    )
+                )
+                raise ConfigError(
+                    f"unknown threshold '{key}'; {expected}",
+                    name,
+                    line_for(lines, (*where, "thresholds", key)),
+                    ".".join((*where, "thresholds", key)),
+                )
         try:
             settings = _validate_settings(settings_model, comp.model_extra or {})
         except ValidationError as exc:

@@ -59,6 +59,7 @@ def _budget(value: Any) -> Any:
 
 class Settings(_Strict):
     needs_browser: ClassVar[bool] = True  # the engine finds Chromium before the run starts
+    THRESHOLDS: ClassVar[frozenset[str]] = frozenset()  # limits are `max:` per impact
 
     standard: list[Standard] = ["wcag21aa", "best-practice"]
     rules: Rules = Rules()

@@ -123,6 +123,7 @@ class ApiEndpoint(_Strict):
 
 class Settings(_Strict):
     needs_browser: ClassVar[bool] = True  # the engine finds Chromium before the run starts
+    THRESHOLDS: ClassVar[frozenset[str]] = frozenset(DEFAULTS)
 
     runs: int = Field(default=3, ge=1, le=20)  # page loads per page, each in a fresh context
     aggregate: Literal["median", "pessimistic", "optimistic"] = "median"

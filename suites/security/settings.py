@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -57,6 +57,7 @@ class ActiveProbe(BaseModel):
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    THRESHOLDS: ClassVar[frozenset[str]] = frozenset()  # no `thresholds:` (keys say it all)
 
     tls_min: Literal["1.2", "1.3"] = "1.2"
     hsts_min_age_s: int = Field(default=SIX_MONTHS_S, ge=0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -73,6 +73,8 @@ class Availability(BaseModel):
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    # Names this suite reads from the component's `thresholds:` (a typo there is an error).
+    THRESHOLDS: ClassVar[frozenset[str]] = frozenset({"latency_ms"})
 
     endpoints: list[Endpoint] = []  # none: every configured page must answer 200
     availability: Availability | None = Availability()
