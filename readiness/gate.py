@@ -49,6 +49,7 @@ class GateRun:
     demo: Any = None  # the DemoServer when the bundled demo target serves this run
     ca_bundle: Path | None = None  # extra CA every client of the target trusts
     results: list[CheckResult] = field(default_factory=list)
+    collected: set[str] = field(default_factory=set)  # components with at least one check
     unreachable: str | None = None
     notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     result: GateResult | None = None

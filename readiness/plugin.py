@@ -262,6 +262,14 @@ def pytest_collection_modifyitems(
     items.sort(key=rank)  # stable: file order is kept within a component
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    run = gate_run(item.config)
+    if run is not None:
+        component = _component_of(run, Path(item.path).resolve())
+        if component is not None:
+            run.collected.add(component)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_make_collect_report(collector: pytest.Collector):
     # A suite module that fails to import must not vanish from the matrix: it is a gap.
@@ -332,7 +340,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
     components = run.config.components
     for name, comp in components.items():
-        if not interrupted and not any(r.component == name for r in run.results):
+        # A suite with nothing to collect is a gap; one whose checks were all deselected
+        # (-k, --component) simply is not part of this run's plan.
+        if (
+            not interrupted
+            and name not in run.collected
+            and not any(r.component == name for r in run.results)
+        ):
             run.add(
                 CheckResult.gap(
                     f"{name}.suite",
