@@ -423,10 +423,10 @@ def test_keys_that_yaml_1_1_reads_as_booleans_stay_names(tmp_path: Path) -> None
 
 
 def test_bare_number_threshold_is_a_budget(tmp_path: Path) -> None:
-    text = "components:\n  smoke:\n    weight: 1\n    thresholds: {latency_ms: 800, ratio: 0.5}\n"
-    thresholds = load(write(tmp_path, text)).components["smoke"].thresholds
-    assert thresholds["latency_ms"] == Threshold(good=800, poor=800, higher_is_better=False)
-    assert thresholds["ratio"] == Threshold(good=0.5, poor=0.5)
+    text = "components:\n  load:\n    weight: 1\n    thresholds: {p95_ms: 800, error_ratio: 0.5}\n"
+    thresholds = load(write(tmp_path, text)).components["load"].thresholds
+    assert thresholds["p95_ms"] == Threshold(good=800, poor=800, higher_is_better=False)
+    assert thresholds["error_ratio"] == Threshold(good=0.5, poor=0.5)
 
 
 @pytest.mark.parametrize(

