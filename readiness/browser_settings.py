@@ -10,17 +10,13 @@ from __future__ import annotations
 import os
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .paths import UrlPath
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-def _is_path(value: str) -> str:
-    if not value.startswith("/"):
-        raise ValueError("must be a path starting with '/' (it is joined to the target URL)")
-    return value
 
 
 class Crawl(_Strict):
@@ -48,15 +44,10 @@ class LoginSuccess(_Strict):
 class Login(_Strict):
     """A sign-in form filled once per run; its cookies are reused by every page visit."""
 
-    path: str = "/login"
+    path: UrlPath = "/login"
     fields: dict[str, str] = Field(min_length=1)  # CSS selector -> value (may use ${ENV})
     submit: str = "button[type=submit]"  # CSS selector of the control that submits
     success: LoginSuccess
-
-    @field_validator("path")
-    @classmethod
-    def _absolute(cls, value: str) -> str:
-        return _is_path(value)
 
 
 class BrowserSettings(_Strict):

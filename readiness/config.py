@@ -15,7 +15,6 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -27,6 +26,7 @@ from pydantic import (
 
 from .browser_settings import BrowserSettings
 from .config_errors import allowed_keys, explain
+from .paths import UrlPath
 from .suites import SuiteError, find_suite_dir, suite_settings_model
 from .yamlpos import YamlError, line_for, load_with_lines
 
@@ -127,12 +127,6 @@ class TlsPolicy(_Strict):
     ca_bundle: str | None = None
 
 
-def _page_path(page: str) -> str:
-    if not page.startswith("/"):
-        raise ValueError(f"page '{page}' must be a path starting with '/'")
-    return page
-
-
 # Component names start check ids (smoke.status./): lower-case, so ids stay stable and the
 # readiness.json schema's id pattern holds.
 ComponentName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]+$")]
@@ -140,7 +134,7 @@ ComponentName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]+$")]
 
 class GatesFile(_Strict):
     target: str | None = None
-    pages: list[Annotated[str, AfterValidator(_page_path)]] = ["/"]
+    pages: list[UrlPath] = ["/"]
     timeout_s: float = Field(default=10, gt=0)
     profile: str | None = None
     verdict: VerdictPolicy = VerdictPolicy()

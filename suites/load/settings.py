@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from readiness.config import Threshold
+from readiness.paths import UrlPath
 
 # Absolute ceilings: `limits` may lower them, never raise them. A gate is not a stress-test
 # tool; beyond these, use Locust directly and on purpose.
@@ -59,7 +60,7 @@ class Limits(BaseModel):
 class Endpoint(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    path: str
+    path: UrlPath
     name: str | None = Field(default=None, description="request name for grouping (default path)")
     method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
     headers: dict[str, str] = {}
@@ -70,13 +71,6 @@ class Endpoint(BaseModel):
     p50_ms: Threshold | None = None
     p95_ms: Threshold | None = None
     p99_ms: Threshold | None = None
-
-    @field_validator("path")
-    @classmethod
-    def _absolute_path(cls, value: str) -> str:
-        if not value.startswith("/"):
-            raise ValueError("must start with '/' (it is joined to the target URL)")
-        return value
 
     @field_validator("status", mode="before")
     @classmethod

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from readiness.config import Threshold
+from readiness.paths import UrlPath
 
 
 def _t(good: float, poor: float) -> Threshold:
@@ -93,7 +94,7 @@ class TypeBudget(_Strict):
 class ApiEndpoint(_Strict):
     """An API call timed without the browser: N sequential requests, p50 and p95."""
 
-    path: str
+    path: UrlPath
     name: str | None = None  # stable id suffix (default: the path)
     method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] = "GET"
     body: str | None = None
@@ -108,13 +109,6 @@ class ApiEndpoint(_Strict):
     @classmethod
     def _numbers_are_budgets(cls, value: Any) -> Any:
         return _budget(value)
-
-    @field_validator("path")
-    @classmethod
-    def _absolute(cls, value: str) -> str:
-        if not value.startswith("/"):
-            raise ValueError("must start with '/' (it is joined to the target URL)")
-        return value
 
     @property
     def id(self) -> str:

@@ -6,6 +6,8 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from readiness.paths import UrlPath, url_path
+
 SIX_MONTHS_S = 15_552_000
 
 # Well-known files that must never be served: short on purpose (a gate, not a scanner).
@@ -25,22 +27,14 @@ SENSITIVE_PATHS = (
 )
 
 
-def _path(value: str) -> str:
-    if not value.startswith("/"):
-        raise ValueError("must start with '/' (it is joined to the target URL)")
-    return value
-
-
 class Login(BaseModel):
     """The login flow whose cookies are judged: a form POST (or GET) of these fields."""
 
     model_config = ConfigDict(extra="forbid")
 
-    path: str = "/login"
+    path: UrlPath = "/login"
     method: Literal["POST", "GET"] = "POST"
     fields: dict[str, str] = {"username": "demo", "password": "demo"}
-
-    _absolute = field_validator("path")(_path)
 
 
 class ActiveProbe(BaseModel):
@@ -48,11 +42,9 @@ class ActiveProbe(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    path: str
+    path: UrlPath
     param: str
     method: Literal["GET", "POST"] = "GET"  # GET unless the gate says otherwise
-
-    _absolute = field_validator("path")(_path)
 
 
 class Settings(BaseModel):
@@ -75,4 +67,4 @@ class Settings(BaseModel):
     @field_validator("pages", "extra_paths", "sensitive_paths")
     @classmethod
     def _paths(cls, value: list[str]) -> list[str]:
-        return [_path(v) for v in value]
+        return [url_path(v) for v in value]

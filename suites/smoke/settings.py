@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from readiness.config import Threshold
+from readiness.paths import UrlPath
 
 DEFAULT_LATENCY = Threshold(good=500, poor=2000)
 
@@ -15,7 +16,7 @@ DEFAULT_LATENCY = Threshold(good=500, poor=2000)
 class Endpoint(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    path: str
+    path: UrlPath
     name: str | None = Field(default=None, description="stable id suffix (default: the path)")
     method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
     headers: dict[str, str] = {}
@@ -28,13 +29,6 @@ class Endpoint(BaseModel):
     max_redirects: int | None = Field(default=None, ge=0)
     final_url: str | None = None  # a path on the target or an absolute URL
     max_bytes: int | None = Field(default=None, gt=0)
-
-    @field_validator("path")
-    @classmethod
-    def _absolute_path(cls, value: str) -> str:
-        if not value.startswith("/"):
-            raise ValueError("must start with '/' (it is joined to the target URL)")
-        return value
 
     @field_validator("status", "contains", mode="before")
     @classmethod
@@ -66,7 +60,7 @@ class Endpoint(BaseModel):
 class Availability(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    path: str = "/"
+    path: UrlPath = "/"
     requests: int = Field(default=50, ge=1, le=10_000)
     slo: float = Field(default=0.999, gt=0, le=1)  # share of requests that must succeed
 
