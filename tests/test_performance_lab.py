@@ -32,7 +32,10 @@ def pages(chromium: Any) -> Any:
 @pytest.fixture
 def load(pages: BrowserSession) -> Callable[..., PageRun]:
     def run(path: str, preset: str = "none") -> PageRun:
-        result = measure(pages, path, PRESETS[preset], settle_ms=500)
+        # The quiet wait must outlast the pages' timers (600 ms after navigation at most):
+        # with the default 500 ms after load, a fast load can end the observation just before
+        # the late hero is inserted, and the test would race the page instead of measuring it.
+        result = measure(pages, path, PRESETS[preset], settle_ms=1000)
         assert result.error is None, result.error
         return result
 
