@@ -90,7 +90,8 @@ class GateRun:
             config=cfg,
             options=options,
             run_id=run_id,
-            run_dir=Path(options.report_dir) / run_id,
+            # Absolute: suites hand paths to subprocesses (Locust) that run in other cwds.
+            run_dir=Path(options.report_dir).resolve() / run_id,
             started_at=now,
             started_monotonic=time.monotonic(),
         )

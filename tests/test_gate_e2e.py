@@ -193,3 +193,24 @@ def test_collect_only_writes_no_report(run_gate) -> None:
     result = run_gate("--collect-only", "-q")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr
     assert not result.report_dir.exists() or not any(result.report_dir.iterdir())
+
+
+def test_relative_report_dir_works_for_suites_that_spawn_processes(tmp_path: Path) -> None:
+    # Locust runs in its own process with its own working directory: the paths the gate
+    # hands it must not depend on the gate's cwd.
+    gates = tmp_path / "gates.yaml"
+    gates.write_text(
+        "tls: {ca_bundle: demo}\n"
+        "components:\n"
+        "  load: {weight: 1, users: 2, duration: 2s, endpoints: [{path: /api/health}]}\n"
+    )
+    result = run_gate_process(Path("reports"), "--gates", str(gates), "-q", cwd=tmp_path)
+    data = json.loads((tmp_path / "reports" / "latest" / "readiness.json").read_text())
+    errored = [
+        c["message"]
+        for comp in data["components"]
+        for c in comp["checks"]
+        if c["outcome"] == "errored"
+    ]
+    assert errored == [], errored
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
