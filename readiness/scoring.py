@@ -243,6 +243,14 @@ def decide(
         inconclusive.append(f"target unreachable: {unreachable}")
     if overall is None:
         inconclusive.append("nothing was measured: no check produced a result")
+    else:
+        # A blocking component is one the deploy must not go without: if none of its checks
+        # produced a result, high coverage elsewhere cannot stand in for it.
+        inconclusive += [
+            f"blocking component {c.name} was not measured: none of its {c.planned} checks ran"
+            for c in components
+            if c.blocking and c.planned and c.readiness is None and c.weight > 0
+        ]
     if conf.coverage < min_coverage:
         inconclusive.append(
             f"coverage {_percent(conf.coverage)}"

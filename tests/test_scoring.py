@@ -742,3 +742,23 @@ def test_evaluate_result_validates_against_the_schema(
     assert data["scoring_version"] == SCORING_VERSION
     assert data["exit_code"] == (130 if run.interrupted else result.verdict.exit_code)
     json.dumps(data)  # serialisable as is
+
+
+def test_unmeasured_blocking_component_is_inconclusive_even_with_high_coverage() -> None:
+    from readiness.model import CheckResult, ComponentResult, Outcome, Risk
+    from readiness.scoring import confidence, decide
+
+    passed = [CheckResult(f"web.c{i}", "web", "t", Outcome.PASSED, score=1.0) for i in range(19)]
+    gap = [CheckResult("db.c", "db", "t", Outcome.ERRORED, blocking=True)]
+    components = [
+        ComponentResult("web", 1, False, 100.0, "passed", Risk.LOW, [], passed, 19),
+        ComponentResult("db", 1, True, None, "not-run", Risk.HIGH, [], gap, 1),
+    ]
+    conf = confidence(components)
+    assert conf.coverage == 0.95
+    decision = decide(components, 100.0, conf, go_at=90, min_coverage=0.9)
+    assert decision.verdict.value == "INCONCLUSIVE"
+    assert decision.reasons[0].startswith("blocking component db was not measured")
+    # The same gap in an advisory component only lowers coverage.
+    components[1] = ComponentResult("db", 1, False, None, "not-run", Risk.HIGH, [], gap, 1)
+    assert decide(components, 100.0, conf, go_at=90, min_coverage=0.9).verdict.value == "GO"
