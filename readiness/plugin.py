@@ -114,6 +114,15 @@ def component_for(config: pytest.Config, suite_dir: Path) -> Component | None:
     return next((c for c in run.config.components.values() if c.suite_dir == suite_dir), None)
 
 
+def require_component(config: pytest.Config, suite_dir: Path) -> Component:
+    """The component of the suite in ``suite_dir``, for a suite's session fixtures; a usage
+    error when the suite runs outside a gate that configures it."""
+    comp = component_for(config, suite_dir)
+    if comp is None:
+        raise pytest.UsageError(f"{suite_dir.name}: this suite runs only as a configured component")
+    return comp
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
     # Configuration is checked before pytest starts a session, so a bad gates.yaml is one

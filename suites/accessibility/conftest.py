@@ -16,7 +16,7 @@ from readiness.browser_session import BrowserSession
 from readiness.config import Component
 from readiness.gate import GateRun
 from readiness.pages import planned_pages
-from readiness.plugin import component_for
+from readiness.plugin import component_for, require_component
 from readiness.recorder import not_applicable
 
 from .scan import PageScan, scan
@@ -36,9 +36,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def accessibility(request: pytest.FixtureRequest) -> Component:
-    comp = component_for(request.config, SUITE_DIR)
-    assert comp is not None, "the accessibility suite runs only as a configured component"
-    return comp
+    return require_component(request.config, SUITE_DIR)
 
 
 @pytest.fixture(scope="session")

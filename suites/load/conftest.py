@@ -27,7 +27,7 @@ from readiness.load_stats import (
     parse_stats_json,
     time_series,
 )
-from readiness.plugin import component_for
+from readiness.plugin import component_for, require_component
 from readiness.recorder import NOT_APPLICABLE, not_applicable
 from readiness.waivers import matches
 
@@ -113,9 +113,7 @@ class LoadResults:
 
 @pytest.fixture(scope="session")
 def load(request: pytest.FixtureRequest) -> Component:
-    comp = component_for(request.config, SUITE_DIR)
-    assert comp is not None, "the load suite runs only as a configured component"
-    return comp
+    return require_component(request.config, SUITE_DIR)
 
 
 @pytest.fixture(scope="session")

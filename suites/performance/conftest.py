@@ -18,7 +18,7 @@ from readiness.browser_session import BrowserSession
 from readiness.browser_settings import MissingSecret, expand_env
 from readiness.config import Component
 from readiness.pages import planned_pages
-from readiness.plugin import component_for
+from readiness.plugin import component_for, require_component
 from readiness.recorder import NOT_APPLICABLE, not_applicable
 
 from .collect import PageRun, measure
@@ -72,9 +72,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def performance(request: pytest.FixtureRequest) -> Component:
-    comp = component_for(request.config, SUITE_DIR)
-    assert comp is not None, "the performance suite runs only as a configured component"
-    return comp
+    return require_component(request.config, SUITE_DIR)
 
 
 @pytest.fixture(scope="session")

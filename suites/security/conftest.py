@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from readiness.plugin import component_for, gate_run
+from readiness.plugin import component_for, gate_run, require_component
 from readiness.recorder import NOT_APPLICABLE
 
 from . import content, gather, tlsinfo
@@ -57,9 +57,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def settings(request: pytest.FixtureRequest) -> Settings:
-    comp = component_for(request.config, SUITE_DIR)
-    assert comp is not None, "the security suite runs only as a configured component"
-    return comp.settings
+    return require_component(request.config, SUITE_DIR).settings
 
 
 @pytest.fixture(scope="session")

@@ -93,9 +93,13 @@ _TRACES = (
 )
 
 
+def _first_match(signatures: tuple[tuple[str, re.Pattern[str]], ...], body: str) -> str | None:
+    return next((name for name, pattern in signatures if pattern.search(body)), None)
+
+
 def stack_trace(body: str) -> str | None:
     """The kind of debug output in a body, or None."""
-    return next((name for name, pattern in _TRACES if pattern.search(body)), None)
+    return _first_match(_TRACES, body)
 
 
 _SQL_ERRORS = (
@@ -110,7 +114,8 @@ _SQL_ERRORS = (
 
 
 def sql_error(body: str) -> str | None:
-    return next((name for name, pattern in _SQL_ERRORS if pattern.search(body)), None)
+    """The database whose error text a body shows, or None."""
+    return _first_match(_SQL_ERRORS, body)
 
 
 _VERSION = re.compile(r"\d+(\.\d+)+|/\d+")

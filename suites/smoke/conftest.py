@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from readiness.config import Component
-from readiness.plugin import component_for
+from readiness.plugin import component_for, require_component
 from readiness.recorder import not_applicable
 
 from .settings import Endpoint
@@ -69,9 +69,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def smoke(request: pytest.FixtureRequest) -> Component:
-    comp = component_for(request.config, SUITE_DIR)
-    assert comp is not None, "the smoke suite runs only as a configured component"
-    return comp
+    return require_component(request.config, SUITE_DIR)
 
 
 @pytest.fixture(scope="session")
