@@ -1,6 +1,11 @@
 """Find and launch Chromium: an explicit path, $READINESS_CHROMIUM, Playwright's managed build,
 or the system one.
 
+Within Playwright's builds and the system's, the headless shell (Chromium's "old headless"
+build, made for automation; Playwright itself runs it for headless launches) comes before the
+full browser: it opens a page in 50-100 ms where the full build in new-headless mode takes
+250 ms, and launches in half the time, with the same Blink and the same metrics.
+
 ``discover_chromium`` always returns a concrete executable path (also for Playwright's managed
 browser), so a run can log exactly which binary produced its measurements.
 """
@@ -13,7 +18,16 @@ from pathlib import Path
 from typing import Any
 
 ENV_VAR = "READINESS_CHROMIUM"
-SYSTEM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
+SYSTEM_CANDIDATES = (
+    "chromium-headless-shell",  # Debian's package of the headless shell
+    "/usr/bin/chromium",
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+)
+# Playwright keeps the headless shell beside the full build of the same revision:
+# <root>/chromium-1255/chrome-linux64/chrome and <root>/chromium_headless_shell-1255/<dir>/<exe>.
+HEADLESS_SHELL_NAMES = ("chrome-headless-shell", "chrome-headless-shell.exe", "headless_shell")
 
 # Chromium refuses to start as root with its sandbox on; elsewhere keep the sandbox.
 _ROOT = getattr(os, "geteuid", lambda: -1)() == 0
@@ -30,7 +44,10 @@ CHROMIUM_ARGS: tuple[str, ...] = (("--no-sandbox",) if _ROOT else ()) + (
 
 def install_hint() -> str:
     if Path("/etc/debian_version").exists():
-        return "apt-get install -y chromium  (or: python -m playwright install chromium)"
+        return (
+            "apt-get install -y chromium-headless-shell chromium"
+            "  (or: python -m playwright install chromium)"
+        )
     return "python -m playwright install chromium"
 
 
@@ -65,7 +82,22 @@ def _playwright_managed(playwright: Any | None) -> str | None:
                 path = pw.chromium.executable_path
     except Exception:
         return None
-    return path if path and _executable(path) else None
+    if not path or not _executable(path):
+        return None
+    return headless_shell_beside(path) or path
+
+
+def headless_shell_beside(managed: str) -> str | None:
+    """The headless shell Playwright installed with the same revision as ``managed``."""
+    for parent in Path(managed).parents:
+        if parent.name.startswith("chromium-"):
+            revision = parent.name.removeprefix("chromium-")
+            shell_dir = parent.parent / f"chromium_headless_shell-{revision}"
+            for candidate in sorted(shell_dir.glob("*/*")):
+                if candidate.name in HEADLESS_SHELL_NAMES and _executable(str(candidate)):
+                    return str(candidate)
+            return None
+    return None
 
 
 def discover_chromium(explicit: str | None = None, *, playwright: Any | None = None) -> str | None:
@@ -80,9 +112,11 @@ def discover_chromium(explicit: str | None = None, *, playwright: Any | None = N
     env = os.environ.get(ENV_VAR)
     if env:
         return _require(env, f"${ENV_VAR}")
-    managed = _playwright_managed(playwright)
-    if managed:
-        return managed
+    return _playwright_managed(playwright) or system_chromium()
+
+
+def system_chromium() -> str | None:
+    """The first of SYSTEM_CANDIDATES on this machine (headless shell first)."""
     for candidate in SYSTEM_CANDIDATES:
         found = shutil.which(candidate)  # also accepts the absolute /usr/bin/chromium
         if found:
@@ -111,15 +145,15 @@ def preflight_chromium(explicit: str | None = None) -> str:
     """
     if explicit or os.environ.get(ENV_VAR):
         return str(discover_chromium(explicit))
-    for candidate in SYSTEM_CANDIDATES:
-        found = shutil.which(candidate)
-        if found:
-            return found
+    found = system_chromium()
+    if found:
+        return found
     path = discover_chromium(None)
     if path is None:
         raise BrowserNotFound(
             "No Chromium found (browser.executable in gates.yaml, $READINESS_CHROMIUM,"
-            " Playwright's managed browser, chromium/chromium-browser/google-chrome on PATH)"
+            " Playwright's managed browser, chromium-headless-shell/chromium/chromium-browser/"
+            "google-chrome on PATH)"
         )
     return path
 

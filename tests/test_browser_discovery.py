@@ -104,6 +104,37 @@ def test_no_chromium_anywhere_names_the_install_command(monkeypatch, tmp_path: P
     assert f"Install Chromium with: {expected}" in message
 
 
+def _fake_executable(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_the_system_headless_shell_comes_before_the_full_browser(
+    monkeypatch, tmp_path: Path
+) -> None:
+    shell = _fake_executable(tmp_path / "bin" / "chromium-headless-shell")
+    full = _fake_executable(tmp_path / "bin" / "chromium")
+    monkeypatch.setattr(browser, "SYSTEM_CANDIDATES", (shell.name, str(full)))
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    assert browser.system_chromium() == str(shell)
+    shell.unlink()
+    assert browser.system_chromium() == str(full)
+
+
+def test_playwrights_headless_shell_of_the_same_revision_is_preferred(tmp_path: Path) -> None:
+    full = _fake_executable(tmp_path / "chromium-1255" / "chrome-linux64" / "chrome")
+    assert browser.headless_shell_beside(str(full)) is None  # not installed
+    _fake_executable(tmp_path / "chromium_headless_shell-1200" / "x" / "chrome-headless-shell")
+    assert browser.headless_shell_beside(str(full)) is None  # another revision
+    shell = _fake_executable(
+        tmp_path / "chromium_headless_shell-1255" / "chrome-headless-shell-linux64"
+        / "chrome-headless-shell"
+    )  # fmt: skip
+    assert browser.headless_shell_beside(str(full)) == str(shell)
+
+
 def test_https_trust_needs_the_certificate_to_verify_first(tmp_path: Path) -> None:
     ca, other = DemoCA(), DemoCA()
     with DemoServer("healthy", ssl_context=ca.server_context()) as server:
