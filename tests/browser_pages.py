@@ -113,6 +113,14 @@ PAGES: dict[str, str] = {
         "<p style='color:#aaa;background:#fff'>Faint text</p></main>",
         lang="",
     ),
+    # A defect only inside a same-origin frame: axe finds it only where axe is injected.
+    "/framed": _doc(
+        "Framed",
+        "<main><h1>Framed</h1><iframe title='Inner' src='/frame-inner'></iframe></main>",
+    ),
+    "/frame-inner": _doc(
+        "Inner", "<p>Inner</p><img id='inner-img' src='/noise.png' width='64'>"
+    ),
     # Reached through redirects to /login when no session cookie is sent.
     "/private": _doc("Private", "<main><h1>Private</h1><p>Members only.</p></main>"),
     "/login": _doc(

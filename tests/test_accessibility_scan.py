@@ -10,7 +10,15 @@ from browser_pages import EXPECTED_BAD_RULES, pages_app
 
 from readiness.browser_session import BrowserSession, HttpsPolicy
 from readiness.browser_settings import BrowserSettings
-from suites.accessibility.scan import Node, PageScan, Violation, apply_ignores, scan
+from suites.accessibility.scan import (
+    Node,
+    PageScan,
+    Violation,
+    apply_ignores,
+    axe_context,
+    scan,
+    scan_pages,
+)
 from suites.accessibility.settings import Ignore, Settings
 
 
@@ -22,17 +30,17 @@ def site(chromium: Any) -> Any:
     session = BrowserSession(
         chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 10
     )
-    context = session.new_context()
-    yield session, context
+    context = axe_context(session)
+    yield session, context.new_page()
     context.close()
     server.stop()
 
 
 def _scan(site, path: str, tmp_path: Path, **settings: Any) -> PageScan:
-    session, context = site
+    session, tab = site
     chosen = Settings.model_validate(settings)
     return scan(
-        session, context, path, chosen.axe_options(), chosen.ignore, tmp_path / "a11y", tmp_path
+        session, tab, path, chosen.axe_options(), chosen.ignore, tmp_path / "a11y", tmp_path
     )
 
 
@@ -86,6 +94,32 @@ def test_an_ignore_for_another_page_does_not_apply(site, tmp_path: Path) -> None
     result = _scan(site, "/a11y-bad", tmp_path, ignore=ignore)
     assert "image-alt" in {v.rule for v in result.violations}
     assert result.ignored == 0
+
+
+def test_a_defect_inside_a_frame_is_found(site, tmp_path: Path) -> None:
+    result = _scan(site, "/framed", tmp_path)
+    assert result.error is None
+    assert [(v.rule, [n.selector for n in v.nodes]) for v in result.violations] == [
+        ("image-alt", ["#inner-img"])
+    ]
+
+
+def test_concurrent_scans_find_what_one_at_a_time_finds(site, tmp_path: Path) -> None:
+    session, _ = site
+    options = Settings().axe_options()
+    paths = ["/a11y-bad", "/clean", "/framed", "/a11y-bad", "/nope"]
+    context = axe_context(session)
+    try:
+        tabs = [context.new_page(), context.new_page()]
+        together = scan_pages(session, tabs, paths, options, [], None, tmp_path)
+        alone = scan_pages(session, tabs[:1], paths, options, [], None, tmp_path)
+    finally:
+        context.close()
+    assert [r.path for r in together] == paths
+    found = [(sorted(v.rule for v in r.violations), r.error) for r in together]
+    assert found == [(sorted(v.rule for v in r.violations), r.error) for r in alone]
+    assert found[0][0] == sorted(EXPECTED_BAD_RULES) and found[1] == ([], None)
+    assert found[4] == ([], "page answered HTTP 404: not scanning an error page")
 
 
 def test_apply_ignores_needs_rule_and_scope() -> None:

@@ -1,7 +1,8 @@
 """Accessibility suite gatherers: each page scanned once per run, shared by its impact checks.
 
-Scans reuse one browser context (accessibility does not depend on a cold cache) and open a
-new page per scan.
+Scans reuse one browser context (accessibility does not depend on a cold cache) and the same
+``concurrency`` tabs, navigated from page to page. The first check of a page not yet scanned
+scans it together with the next planned pages, ``concurrency`` at a time.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from readiness.pages import planned_pages
 from readiness.plugin import component_for, require_component
 from readiness.recorder import not_applicable
 
-from .scan import PageScan, scan
+from .scan import PageScan, axe_context, scan_pages
 
 SUITE_DIR = Path(__file__).parent
 
@@ -40,38 +41,40 @@ def accessibility(request: pytest.FixtureRequest) -> Component:
 
 
 @pytest.fixture(scope="session")
-def scan_context(browser_session: BrowserSession) -> Iterator[Any]:
-    context = browser_session.new_context(viewport={"width": 1350, "height": 940})
-    yield context
+def scan_tabs(browser_session: BrowserSession, accessibility: Component) -> Iterator[list[Any]]:
+    context = axe_context(browser_session, viewport={"width": 1350, "height": 940})
+    yield [context.new_page() for _ in range(accessibility.settings.concurrency)]
     context.close()
 
 
 @pytest.fixture(scope="session")
 def scan_page(
-    browser_session: BrowserSession, scan_context: Any, accessibility: Component, gate: GateRun
+    request: pytest.FixtureRequest,
+    browser_session: BrowserSession,
+    scan_tabs: list[Any],
+    accessibility: Component,
+    gate: GateRun,
 ) -> Callable[[str], PageScan]:
     """scan_page(path) -> PageScan, scanned once for the whole run."""
     settings = accessibility.settings
     options = settings.axe_options()
     shots = gate.run_dir / "accessibility" if settings.screenshots else None
+    planned = planned_pages(request.config)
     cache: dict[str, PageScan] = {}
 
     def get(path: str) -> PageScan:
-        if path not in cache:
-            if browser_session.auth_error:
-                cache[path] = PageScan(
-                    path, browser_session.url(path), error=browser_session.auth_error
-                )
-            else:
-                cache[path] = scan(
-                    browser_session,
-                    scan_context,
-                    path,
-                    options,
-                    settings.ignore,
-                    shots,
-                    gate.run_dir,
-                )
+        if path in cache:
+            return cache[path]
+        error = browser_session.auth_error
+        if error:
+            cache[path] = PageScan(path, browser_session.url(path), error=error)
+            return cache[path]
+        later = [p for p in planned if p not in cache and p != path]
+        batch = [path, *later][: len(scan_tabs)]
+        found = scan_pages(
+            browser_session, scan_tabs, batch, options, settings.ignore, shots, gate.run_dir
+        )
+        cache.update(zip(batch, found, strict=True))
         return cache[path]
 
     return get

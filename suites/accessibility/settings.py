@@ -69,6 +69,9 @@ class Settings(_Strict):
     )
     ignore: list[Ignore] = []
     screenshots: bool = True  # a screenshot per page and impact, offending elements outlined
+    # Pages scanned at the same time (separate tabs of one browser). On two cores 1 is as fast
+    # as any (docs/PERFORMANCE.md); more cores can run more axe scans side by side.
+    concurrency: int = Field(default=1, ge=1, le=8)
 
     @field_validator("standard", mode="before")
     @classmethod

@@ -47,15 +47,30 @@ OBSERVERS_JS = """
 })();
 """
 
-READ_JS = """
-() => {
-  const nav = performance.getEntriesByType('navigation')[0] || {};
-  const v = window.__readinessVitals || {};
-  return {now: performance.now(), last: v.last || 0, fcp: v.fcp ?? null, lcp: v.lcp || [],
-          shifts: v.shifts || [], tasks: v.tasks || [],
-          ttfb: nav.responseStart ?? null, dcl: nav.domContentLoadedEventEnd || null,
-          load: nav.loadEventEnd || null};
-}
+# Resolves, inside the page, once nothing new has been observed for `settle` ms since the
+# load event (or `maxWait` ms have passed), with everything the observers and Navigation
+# Timing hold. Waiting in the page wakes exactly when the quiet window ends: polling from
+# Python overshot by up to a poll interval and cost a round trip per poll.
+SETTLE_JS = """
+([settle, maxWait]) => new Promise((resolve) => {
+  const began = performance.now();
+  const read = () => {
+    const nav = performance.getEntriesByType('navigation')[0] || {};
+    const v = window.__readinessVitals || {};
+    return {now: performance.now(), last: v.last || 0, fcp: v.fcp ?? null, lcp: v.lcp || [],
+            shifts: v.shifts || [], tasks: v.tasks || [],
+            ttfb: nav.responseStart ?? null, dcl: nav.domContentLoadedEventEnd || null,
+            load: nav.loadEventEnd || null};
+  };
+  const check = () => {
+    const data = read();
+    const quietFor = data.now - Math.max(data.last, data.load || 0);
+    const waited = data.now - began;
+    if (quietFor >= settle || waited >= maxWait) return resolve(data);
+    setTimeout(check, Math.min(settle - quietFor, maxWait - waited) + 1);
+  };
+  check();
+})
 """
 
 
@@ -186,17 +201,17 @@ MAX_OBSERVE_AFTER_LOAD_S = 5.0
 
 
 def _settle(page: Any, network: _Network, settle_ms: int, timeout_ms: float) -> dict[str, Any]:
-    """Poll until nothing new was observed for ``settle_ms`` after load and no request is in
+    """Wait until nothing new was observed for ``settle_ms`` after load and no request is in
     flight (a late LCP image or long task is still counted), or until the time is up."""
     deadline = time.perf_counter() + min(timeout_ms / 1000, MAX_OBSERVE_AFTER_LOAD_S)
     while True:
-        data = page.evaluate(READ_JS)
-        quiet_since = max(data["last"], data["load"] or 0)
-        if (not network.pending and data["now"] - quiet_since >= settle_ms) or (
-            time.perf_counter() > deadline
-        ):
+        left_ms = max(0.0, (deadline - time.perf_counter()) * 1000)
+        data = page.evaluate(SETTLE_JS, [settle_ms, left_ms])
+        if not network.pending or time.perf_counter() >= deadline:
             return data
-        page.wait_for_timeout(min(100, settle_ms / 4))
+        # A request is still in flight: let it finish (its LCP entry, if any, restarts the
+        # quiet window), then settle again.
+        page.wait_for_timeout(50)
 
 
 def _page_run(url: str, status: int | None, data: dict[str, Any], res: list[Resource]) -> PageRun:
