@@ -15,7 +15,7 @@ from suites.accessibility.scan import (
     PageScan,
     Violation,
     apply_ignores,
-    axe_context,
+    axe_tabs,
     scan,
     scan_pages,
 )
@@ -30,8 +30,8 @@ def site(chromium: Any) -> Any:
     session = BrowserSession(
         chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 10
     )
-    context = axe_context(session)
-    yield session, context.new_page()
+    context, tabs = axe_tabs(session, 1)
+    yield session, tabs[0]
     context.close()
     server.stop()
 
@@ -108,9 +108,8 @@ def test_concurrent_scans_find_what_one_at_a_time_finds(site, tmp_path: Path) ->
     session, _ = site
     options = Settings().axe_options()
     paths = ["/a11y-bad", "/clean", "/framed", "/a11y-bad", "/nope"]
-    context = axe_context(session)
+    context, tabs = axe_tabs(session, 2)
     try:
-        tabs = [context.new_page(), context.new_page()]
         together = scan_pages(session, tabs, paths, options, [], None, tmp_path)
         alone = scan_pages(session, tabs[:1], paths, options, [], None, tmp_path)
     finally:

@@ -20,7 +20,7 @@ from readiness.pages import planned_pages
 from readiness.plugin import component_for, require_component
 from readiness.recorder import not_applicable
 
-from .scan import PageScan, axe_context, scan_pages
+from .scan import PageScan, axe_tabs, scan_pages
 
 SUITE_DIR = Path(__file__).parent
 
@@ -42,8 +42,9 @@ def accessibility(request: pytest.FixtureRequest) -> Component:
 
 @pytest.fixture(scope="session")
 def scan_tabs(browser_session: BrowserSession, accessibility: Component) -> Iterator[list[Any]]:
-    context = axe_context(browser_session, viewport={"width": 1350, "height": 940})
-    yield [context.new_page() for _ in range(accessibility.settings.concurrency)]
+    count = accessibility.settings.concurrency
+    context, tabs = axe_tabs(browser_session, count, viewport={"width": 1350, "height": 940})
+    yield tabs
     context.close()
 
 

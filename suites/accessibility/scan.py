@@ -130,11 +130,14 @@ def _slug(path: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "root"
 
 
-def axe_context(session: BrowserSession, **options: Any) -> Any:
-    """A browser context (the run's trust and credentials) whose documents all carry axe."""
+def axe_tabs(session: BrowserSession, count: int, **options: Any) -> tuple[Any, list[Any]]:
+    """A browser context (the run's trust and credentials) and ``count`` tabs in it, whose
+    every later document carries axe. The init script is added after the tabs are opened, so
+    their blank first documents do not compile axe for nothing."""
     context = session.new_context(**options)
+    tabs = [context.new_page() for _ in range(count)]
     context.add_init_script(AXE_SOURCE)
-    return context
+    return context, tabs
 
 
 def scan_pages(
@@ -146,7 +149,7 @@ def scan_pages(
     shots_dir: Path | None,
     run_dir: Path,
 ) -> list[PageScan]:
-    """Scan ``paths`` with axe ``options`` in the pages ``tabs`` (of an ``axe_context``),
+    """Scan ``paths`` with axe ``options`` in the pages ``tabs`` (from ``axe_tabs``),
     ``len(tabs)`` at a time; outline and screenshot the offending elements per impact (into
     ``shots_dir``, paths relative to ``run_dir``). One PageScan per path, in order."""
     results: list[PageScan] = []
