@@ -1,9 +1,10 @@
 """Locust runner (separate processes) and the safety rule for where load may go.
 
 Locust runs headless as `python -m locust` of this same interpreter, never in the gate's
-process: its gevent monkey-patching must not meet Playwright. With `workers: N`, one master
-and N worker processes run locally (Locust's own distributed mode); with `mode: master` the
-master waits for remote workers. Results come back through Locust's own files (see
+process: its gevent monkey-patching must not meet Playwright. With `workers: N`, Locust's own
+`--processes N` forks N workers from the master once it has imported Locust and the
+locustfile (Locust's own distributed mode; no second import per worker); with `mode: master`
+the master waits for remote workers. Results come back through Locust's own files (see
 load_stats.py), never by reading its console; the console is kept only to explain a crash.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import json
 import os
 import signal
 import socket
@@ -19,11 +21,14 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 TAIL_LINES = 15  # output lines kept as evidence when Locust fails
 STOP_GRACE_S = 10.0  # after SIGTERM, Locust writes its stats and exits; then SIGKILL
-WORKER_EXIT_S = 5.0  # workers quit when the master tells them; after that they are stopped
+# The master's account of its local workers, written by the generated locustfile's quit hook
+# (readiness/load_template.py): how many connected and which were lost before the end.
+WORKERS_FILE = "workers.json"
 
 
 def is_loopback(host: str) -> bool:
@@ -87,7 +92,7 @@ class LoadPlan:
     spawn_rate: float
     run_time_s: int | None
     timeout_s: float  # the whole run, start-up included; then Locust is stopped
-    local_workers: int = 0
+    local_workers: int = 0  # forked by the master (--processes); needs ``master`` for its port
     master: MasterSpec | None = None
     python: str = sys.executable
     env: dict[str, str] = field(default_factory=dict)  # extra variables (secret headers)
@@ -109,11 +114,18 @@ class LoadPlan:
         if self.run_time_s is not None:
             cmd += ["-t", f"{self.run_time_s}s"]
         if self.master is not None:
-            cmd += ["--master", "--master-bind-host", self.master.bind_host]
-            cmd += ["--master-bind-port", str(self.master.port)]
-            cmd += ["--expect-workers", str(self.master.expect)]
-            cmd += ["--expect-workers-max-wait", str(self.master.max_wait_s)]
+            cmd += self._distributed(self.master)
         return cmd
+
+    def _distributed(self, master: MasterSpec) -> list[str]:
+        cmd = ["--master-bind-host", master.bind_host, "--master-bind-port", str(master.port)]
+        cmd += ["--expect-workers-max-wait", str(master.max_wait_s)]
+        if self.local_workers:
+            # --processes implies --master and --expect-workers N (Locust refuses --master
+            # with it); the forked workers connect to --master-host/--master-port.
+            cmd += ["--processes", str(self.local_workers)]
+            return [*cmd, "--master-host", master.bind_host, "--master-port", str(master.port)]
+        return ["--master", *cmd, "--expect-workers", str(master.expect)]
 
     def worker_command(self, master_host: str, locustfile: str | None = None) -> list[str]:
         """A worker's command; ``locustfile='-'`` downloads it from the master."""
@@ -134,7 +146,7 @@ class LoadRun:
     timed_out: bool = False
     error: str | None = None
     tail: str = ""
-    worker_codes: list[int | None] = field(default_factory=list)
+    workers: dict[str, Any] | None = None  # WORKERS_FILE: the master's account of its workers
 
 
 def run_locust(plan: LoadPlan) -> LoadRun:
@@ -143,71 +155,55 @@ def run_locust(plan: LoadPlan) -> LoadRun:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOCUST_")}
     env["PYTHONUNBUFFERED"] = "1"  # the log tail must be complete when Locust crashes
     env.update(plan.env)
-    commands = [plan.main_command()]
-    logs = [plan.out_dir / "locust.log"]
-    for i in range(plan.local_workers):
-        commands.append(plan.worker_command("127.0.0.1"))
-        logs.append(plan.out_dir / f"locust-worker-{i + 1}.log")
-    procs: list[subprocess.Popen] = []
+    # One process: local workers are forked by it and share its log (their output, a
+    # traceback included, lands in locust.log too).
+    command, log = plan.main_command(), plan.out_dir / "locust.log"
     started = time.monotonic()
     try:
-        # Workers first: the master checks for them once a second before it starts the
-        # run, so workers already importing Locust save up to a second of start-up. Their
-        # connection waits (ZeroMQ) until the master listens.
-        for cmd, log in [*zip(commands[1:], logs[1:], strict=True), (commands[0], logs[0])]:
-            procs.append(_spawn(cmd, log, plan.out_dir, env))
+        main = _spawn(command, log, plan.out_dir, env)
     except OSError as exc:
-        for proc in procs:
-            _stop(proc)
-        return LoadRun(None, 0.0, commands, logs, error=f"could not start Locust: {exc}")
-    main, workers = procs[-1], procs[:-1]
+        return LoadRun(None, 0.0, [command], [log], error=f"could not start Locust: {exc}")
     try:
-        timed_out, early = _supervise(main, workers, started + plan.timeout_s)
+        timed_out = _supervise(main, started + plan.timeout_s)
     finally:
         # Ctrl-C or an error in the gate: no Locust process may outlive it.
-        for proc in procs:
-            _stop(proc)
+        _stop(main)
+        _kill_group(main.pid)
     wall = time.monotonic() - started
-    run = LoadRun(main.returncode, wall, commands, logs, timed_out)
-    run.worker_codes = [w.returncode for w in workers]
-    run.error = _failure(run, plan, early)
+    run = LoadRun(main.returncode, wall, [command], [log], timed_out)
+    run.workers = _read_workers(plan.out_dir / WORKERS_FILE)
+    run.error = _failure(run, plan)
     if run.error:
-        run.tail = output_tail(logs)
+        run.tail = output_tail(run.logs)
     return run
 
 
 def _spawn(cmd: list[str], log: Path, cwd: Path, env: dict[str, str]) -> subprocess.Popen:
     # cwd = the output folder: Locust reads ./locust.conf and ./pyproject.toml from its cwd,
     # and a checkout's settings must not change the gate's load test. A new session keeps a
-    # terminal's Ctrl-C away from Locust; the gate stops it itself (finally above).
+    # terminal's Ctrl-C away from Locust (the gate stops it itself), and makes the master
+    # the leader of a process group that its forked workers join (see _kill_group).
     with log.open("wb") as out:
         return subprocess.Popen(
             cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
 
 
-def _supervise(
-    main: subprocess.Popen, workers: list[subprocess.Popen], deadline: float
-) -> tuple[bool, str | None]:
-    """Wait for the master; stop early if it overruns or a local worker dies before it."""
-    while main.poll() is None:
-        dead = next((w for w in workers if w.poll() not in (None, 0)), None)
-        if dead is not None:
-            _stop(main)
-            return False, f"a local worker exited with code {dead.returncode} during the run"
-        if time.monotonic() > deadline:
-            _stop(main)
-            return True, None
-        time.sleep(0.05)
-    end = time.monotonic() + WORKER_EXIT_S
-    for worker in workers:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            worker.wait(max(0.0, end - time.monotonic()))
-    return False, None
+def _supervise(main: subprocess.Popen, deadline: float) -> bool:
+    """Wait for the master (woken at its exit, not polled); True if it overran and was
+    stopped. A lost local worker is the master's to notice (its heartbeat check): the
+    generated locustfile then ends the run and says so in WORKERS_FILE."""
+    try:
+        main.wait(max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        _stop(main)
+        return True
+    return False
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    """SIGTERM (Locust then writes its stats and quits), SIGKILL if it does not."""
+    """SIGTERM (Locust then writes its stats, tells its workers to quit and exits), SIGKILL
+    if it does not."""
     if proc.poll() is not None:
         return
     proc.send_signal(signal.SIGTERM)
@@ -218,9 +214,23 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def _failure(run: LoadRun, plan: LoadPlan, early: str | None) -> str | None:
-    if early:
-        return early
+def _kill_group(pgid: int) -> None:
+    """SIGKILL what is left of the master's process group: forked workers outlive a master
+    that was killed (they wait a minute for its heartbeat). Normally the group is already
+    empty: workers quit before the master does. Its id cannot be reused while a member lives."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def _read_workers(path: Path) -> dict[str, Any] | None:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _failure(run: LoadRun, plan: LoadPlan) -> str | None:
     if run.timed_out:
         return f"Locust did not finish within {plan.timeout_s:.0f} s and was stopped"
     if run.returncode != 0:
@@ -228,6 +238,14 @@ def _failure(run: LoadRun, plan: LoadPlan, early: str | None) -> str | None:
         if "No module named locust" in text:
             return "Locust is not installed in this environment (pip install locust)"
         return f"Locust exited with code {run.returncode}"
+    lost = (run.workers or {}).get("lost") or []
+    if lost:
+        expected = (run.workers or {}).get("expected", plan.local_workers)
+        return (
+            f"{len(lost)} of {expected} local Locust worker(s) lost during the run (no"
+            " heartbeat, or no final statistics, reached the master): its merged results"
+            " would be partial"
+        )
     if not plan.prefix.with_name("locust.json").is_file():
         return "Locust produced no statistics"
     return None

@@ -61,6 +61,7 @@ def scenario_dict(
     timeout_s: float,
     out_dir: str,
     abort: dict[str, Any] | None,
+    local_workers: int = 0,
 ) -> dict[str, Any]:
     """Everything the locustfile needs, JSON-serialisable (it is embedded as a literal)."""
     return {
@@ -85,4 +86,5 @@ def scenario_dict(
         "timeout_s": timeout_s,
         "out_dir": out_dir,
         "abort": abort,
+        "local_workers": local_workers,  # forked by the master: awaited and accounted for
     }

@@ -17,25 +17,40 @@ from typing import Any
 
 import gevent
 from locust import FastHttpUser, HttpUser, LoadTestShape, between, constant, events
-from locust.runners import WorkerRunner
+from locust.runners import MasterRunner, WorkerRunner
 
 ABORT_EVERY_S = 0.5
+WORKERS_EVERY_S = 0.5
+# Local workers are forked right after the master starts and connect within a fraction of a
+# second; past this bound, Locust's own wait (and its --expect-workers-max-wait) goes on.
+AWAIT_WORKERS_S = 10.0
 
 
 def _install_hooks(config: dict[str, Any]) -> None:
     """On the master (or the single local runner): dump Locust's own error stats at quit,
-    and watch the abort-on-fail rules during the run."""
-    state: dict[str, Any] = {}
+    watch the abort-on-fail rules during the run, and account for the local workers."""
+    state: dict[str, Any] = {"connected": 0}
+    local_workers = int(config.get("local_workers") or 0)
 
     @events.init.add_listener
     def _on_init(environment: Any, **_kw: Any) -> None:
         if not isinstance(environment.runner, WorkerRunner):
             state["environment"] = environment
+        if local_workers and isinstance(environment.runner, MasterRunner):
+            _await_workers(environment.runner, local_workers)
+
+    @events.worker_connect.add_listener
+    def _on_worker_connect(**_kw: Any) -> None:
+        state["connected"] += 1
 
     @events.test_start.add_listener
     def _on_start(environment: Any, **_kw: Any) -> None:
-        if "environment" in state and config.get("abort") and "watch" not in state:
+        if "environment" not in state:
+            return
+        if config.get("abort") and "watch" not in state:
             state["watch"] = gevent.spawn(_watch_abort, environment, config)
+        if local_workers and "workers" not in state:
+            state["workers"] = gevent.spawn(_watch_workers, environment, state)
 
     @events.quit.add_listener
     def _on_quit(**_kw: Any) -> None:
@@ -51,6 +66,35 @@ def _install_hooks(config: dict[str, Any]) -> None:
         out = Path(config["out_dir"])
         out.joinpath("errors.json").write_text(json.dumps(errors), encoding="utf-8")
         out.joinpath("exceptions.json").write_text(json.dumps(exceptions), encoding="utf-8")
+        if local_workers and isinstance(environment.runner, MasterRunner):
+            # A worker still listed now never said it quit: it died, or its final stats
+            # came after the master had stopped listening. Either way they are not merged.
+            found = {"expected": local_workers, "connected": state["connected"]}
+            found["lost"] = sorted(environment.runner.clients)
+            found["missing_after_s"] = state.get("missing_after_s")
+            out.joinpath("workers.json").write_text(json.dumps(found), encoding="utf-8")
+
+
+def _await_workers(runner: Any, expected: int) -> None:
+    """Yield until the forked workers are ready. Locust's master checks for them as soon as
+    init returns, before its message loop has run even once, so it would always find none
+    and sleep a whole second before checking again; here their ready messages arrive."""
+    deadline = time.monotonic() + AWAIT_WORKERS_S
+    while len(runner.clients.ready) < expected and time.monotonic() < deadline:
+        gevent.sleep(0.02)
+
+
+def _watch_workers(environment: Any, state: dict[str, Any]) -> None:
+    """End the run once Locust's master marks a local worker missing (no heartbeat for 3 s):
+    what it sent since its last report is lost, so the results could only be partial."""
+    started = time.monotonic()
+    runner = environment.runner
+    while True:
+        gevent.sleep(WORKERS_EVERY_S)
+        if runner.clients.missing:
+            state["missing_after_s"] = round(time.monotonic() - started, 2)
+            runner.quit()
+            return
 
 
 def _watch_abort(environment: Any, config: dict[str, Any]) -> None:

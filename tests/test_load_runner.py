@@ -1,5 +1,6 @@
-"""readiness.load.run_locust against real processes: Locust missing, and Locust overrunning
-its timeout. No request is sent: the target port is closed and no task makes a request."""
+"""readiness.load.run_locust against real processes: Locust missing, Locust overrunning its
+timeout, a forked local worker dying. No request is sent: the target port is closed and no
+task makes a request."""
 
 from __future__ import annotations
 
@@ -10,7 +11,17 @@ from pathlib import Path
 
 from helpers import closed_port
 
-from readiness.load import STOP_GRACE_S, LoadPlan, run_locust
+from readiness.load import (
+    STOP_GRACE_S,
+    LoadPlan,
+    MasterSpec,
+    _kill_group,
+    _spawn,
+    _stop,
+    free_port,
+    run_locust,
+)
+from readiness.load_locustfile import render, scenario_dict
 
 IDLE_LOCUSTFILE = """from locust import User, constant, task
 
@@ -21,6 +32,35 @@ class Idle(User):
     @task
     def nothing(self):
         pass
+"""
+
+
+# Worker 1 of 2 dies half a second into the run, after saying so on its output.
+DYING_WORKER = """import os
+
+import gevent
+from locust import User, constant, events, task
+from locust.runners import WorkerRunner
+
+
+class Idle(User):
+    wait_time = constant(0.1)
+
+    @task
+    def nothing(self):
+        pass
+
+
+@events.test_start.add_listener
+def _die(environment, **_kw):
+    runner = environment.runner
+    if isinstance(runner, WorkerRunner) and runner.worker_index == 1:
+
+        def exit_now():
+            print("worker 1 exits now", flush=True)
+            os._exit(3)
+
+        gevent.spawn_later(0.5, exit_now)
 """
 
 
@@ -64,3 +104,75 @@ def test_overrun_is_stopped_at_the_timeout(tmp_path: Path) -> None:
     assert elapsed < 3 + STOP_GRACE_S
     # SIGTERM lets Locust shut down cleanly, so its (empty) statistics are still written.
     assert (tmp_path / "out" / "locust.json").is_file()
+
+
+def _with_workers(tmp_path: Path, user_locustfile: str, workers: int, **changes) -> LoadPlan:
+    """A plan whose master forks ``workers`` local workers, with the gate's own hooks
+    wrapped around ``user_locustfile`` (as for a user's locustfile)."""
+    user = tmp_path / "user_locustfile.py"
+    user.write_text(user_locustfile)
+    out = tmp_path / "out"
+    scenario = scenario_dict(
+        host="http://127.0.0.1:1", endpoints=[], think_time_s=0, stages=[], spawn_rate=10,
+        client="fast", verify=True, timeout_s=5, out_dir=str(out), abort=None,
+        local_workers=workers,
+    )  # fmt: skip
+    plan = _plan(tmp_path, out_dir=out, users=4, spawn_rate=10, local_workers=workers)
+    plan.master = MasterSpec("127.0.0.1", free_port(), workers, 20)
+    plan.locustfile = tmp_path / "locustfile.py"
+    plan.locustfile.write_text(render(scenario, user))
+    for key, value in changes.items():
+        setattr(plan, key, value)
+    return plan
+
+
+def _processes_running(marker: Path) -> list[int]:
+    """Live (not zombie) processes whose command line names ``marker``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if str(marker).encode() in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_forked_worker_that_dies_ends_the_run_as_an_error(tmp_path: Path) -> None:
+    started = time.monotonic()
+    run = run_locust(_with_workers(tmp_path, DYING_WORKER, 2))
+    elapsed = time.monotonic() - started
+    # Locust's master marks the worker missing after 3 s without a heartbeat; the gate's
+    # hook then ends the 60 s run at once, and the gate says why there are no results.
+    assert run.error is not None and "1 of 2 local Locust worker(s) lost" in run.error, run.tail
+    assert run.workers is not None and run.workers["connected"] == 2
+    assert len(run.workers["lost"]) == 1 and run.workers["missing_after_s"] is not None
+    assert elapsed < 15
+    # The forked worker's own output is in the master's log, so in the evidence tail.
+    assert "worker 1 exits now" in run.tail
+
+
+def test_forked_workers_do_not_outlive_an_overrun(tmp_path: Path) -> None:
+    plan = _with_workers(tmp_path, IDLE_LOCUSTFILE, 2, timeout_s=3)
+    run = run_locust(plan)
+    assert run.timed_out and run.error == "Locust did not finish within 3 s and was stopped"
+    assert _processes_running(plan.locustfile) == []
+    log = (plan.out_dir / "locust.log").read_text()
+    assert "2 workers connected" in log and log.count("Got quit message from master") == 2
+
+
+def test_what_a_master_leaves_behind_is_killed(tmp_path: Path) -> None:
+    # A master killed outright leaves its forked workers waiting (a minute) for its heartbeat.
+    # Here a shell stands in for the master: it dies on SIGTERM, its child would not.
+    marker = tmp_path / "left-behind"
+    child = f'"{sys.executable}" -c "import time; time.sleep(60)" {marker}'
+    master = _spawn(["sh", "-c", f"{child} & wait"], tmp_path / "log", tmp_path, {})
+    time.sleep(0.5)
+    assert len(_processes_running(marker)) == 2  # the "master" and its child
+    _stop(master)
+    assert len(_processes_running(marker)) == 1  # the child is left behind
+    _kill_group(master.pid)
+    time.sleep(0.3)
+    assert _processes_running(marker) == []

@@ -238,18 +238,32 @@ def test_user_locustfile_is_wrapped_not_replaced_by_the_scenario(tmp_path: Path)
 
 
 def test_plan_commands_use_locusts_own_distributed_mode(tmp_path: Path) -> None:
-    plan = LoadPlan(tmp_path / "lf.py", tmp_path, "http://127.0.0.1:1", 8, 4.0, 5, 40.0, 2,
-                    MasterSpec("127.0.0.1", 5599, 2, 30))  # fmt: skip
-    main = plan.main_command()
+    remote = LoadPlan(tmp_path / "lf.py", tmp_path, "http://127.0.0.1:1", 8, 4.0, 5, 40.0, 0,
+                      MasterSpec("0.0.0.0", 5599, 2, 30))  # fmt: skip
+    main = remote.main_command()
     for flag in ("--headless", "--csv-full-history", "--master", "--expect-workers"):
         assert flag in main
+    assert "--processes" not in main
     assert main[main.index("-t") + 1] == "5s" and main[main.index("-u") + 1] == "8"
     assert main[main.index("--json-file") + 1] == str(tmp_path / "locust")
-    worker = plan.worker_command("10.1.2.3", "-")
+    worker = remote.worker_command("10.1.2.3", "-")
     assert worker[worker.index("-f") + 1] == "-" and "--worker" in worker
     assert worker[worker.index("--master-port") + 1] == "5599"
     staged = LoadPlan(tmp_path / "lf.py", tmp_path, "http://127.0.0.1:1", None, 4.0, None, 40.0)
     assert "-u" not in staged.main_command() and "-t" not in staged.main_command()
+
+
+def test_local_workers_are_forked_by_the_master(tmp_path: Path) -> None:
+    # --processes: Locust forks the workers after its import (no second import each); it
+    # implies --master and --expect-workers, which it refuses alongside.
+    local = LoadPlan(tmp_path / "lf.py", tmp_path, "http://127.0.0.1:1", 8, 4.0, 5, 40.0, 2,
+                     MasterSpec("127.0.0.1", 5599, 2, 30))  # fmt: skip
+    main = local.main_command()
+    assert main[main.index("--processes") + 1] == "2"
+    assert "--master" not in main and "--expect-workers" not in main
+    for flag in ("--master-bind-port", "--master-port"):
+        assert main[main.index(flag) + 1] == "5599"
+    assert main[main.index("--master-host") + 1] == "127.0.0.1"
 
 
 def test_durations_and_caps() -> None:

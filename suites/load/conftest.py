@@ -151,6 +151,8 @@ def _summary(results: LoadResults) -> str:
 
 def _plan(gate: GateRun, comp: Component, out_dir: Path) -> LoadPlan:
     settings: Settings = comp.settings
+    workers = (os.cpu_count() or 1) if settings.workers == "auto" else int(settings.workers)
+    local_workers = workers if settings.mode == "local" else 0
     user_file = Path(settings.locustfile).resolve() if settings.locustfile else None
     secrets: dict[str, str] = {}
     scenario = scenario_dict(
@@ -164,11 +166,11 @@ def _plan(gate: GateRun, comp: Component, out_dir: Path) -> LoadPlan:
         timeout_s=gate.config.timeout_s,
         out_dir=str(out_dir.resolve()),
         abort=_abort_rules(comp) if settings.abort_on_fail else None,
+        local_workers=local_workers,
     )
     locustfile = out_dir / "locustfile.py"
     locustfile.write_text(render(scenario, user_file), encoding="utf-8")
     master = None
-    workers = (os.cpu_count() or 1) if settings.workers == "auto" else int(settings.workers)
     if settings.mode == "master":
         master = MasterSpec(
             settings.master_bind_host,
@@ -176,9 +178,9 @@ def _plan(gate: GateRun, comp: Component, out_dir: Path) -> LoadPlan:
             settings.expect_workers,
             settings.expect_workers_max_wait_s,
         )
-    elif workers:
+    elif local_workers:
         # Local workers talk to the master on loopback only, on a port free right now.
-        master = MasterSpec("127.0.0.1", free_port(), workers, START_GRACE_S)
+        master = MasterSpec("127.0.0.1", free_port(), local_workers, START_GRACE_S)
     waiting = master.max_wait_s if master else 0
     staged = bool(settings.stages) and user_file is None
     return LoadPlan(
@@ -189,7 +191,7 @@ def _plan(gate: GateRun, comp: Component, out_dir: Path) -> LoadPlan:
         spawn_rate=settings.spawn_rate,
         run_time_s=None if staged else settings.duration_s,
         timeout_s=settings.planned_seconds + START_GRACE_S + waiting,
-        local_workers=workers if settings.mode == "local" else 0,
+        local_workers=local_workers,
         master=master,
         env=secrets,
     )

@@ -62,7 +62,7 @@ def _commands(results: LoadResults) -> list[Evidence]:
         "wall_s": round(run.wall_s, 3),
         "planned_s": results.settings.planned_seconds,
         "returncode": run.returncode,
-        "worker_returncodes": run.worker_codes,
+        "local_workers": run.workers,  # the master's account: expected, connected, lost
         "aborted": results.abort,
     }
     if results.worker_command:
