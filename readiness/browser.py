@@ -58,6 +58,10 @@ class BrowserNotFound(RuntimeError):
         super().__init__(f"{detail}. Install Chromium with: {install_hint()}")
 
 
+class BrowserDidNotStart(RuntimeError):
+    """A Chromium was found but does not start (not Chromium, missing libraries)."""
+
+
 def _executable(path: str) -> bool:
     return os.path.isfile(path) and os.access(path, os.X_OK)
 

@@ -10,14 +10,23 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .browser import BrowserNotFound, discover_chromium, launch_chromium, preflight_chromium
+from .browser import (
+    BrowserDidNotStart,
+    BrowserNotFound,
+    discover_chromium,
+    launch_chromium,
+    preflight_chromium,
+)
 from .browser_session import BrowserSession, https_policy
 from .gate import GateRun
 
 ABORT_KEY = pytest.StashKey[str]()
+# The storage state a sign-in produced before the browser suites started (the crawl's).
+SIGNED_IN_KEY = pytest.StashKey[dict]()
 
 
 def needs_browser(run: GateRun) -> bool:
@@ -55,42 +64,54 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         pytest.exit(message, returncode=2)
 
 
+def open_browser_session(pw: Any, gate: GateRun) -> BrowserSession:
+    """Discover and launch the run's Chromium; a BrowserSession for the target, not yet signed
+    in. Raises BrowserNotFound, or BrowserDidNotStart when the binary does not start."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    settings = gate.config.browser
+    # Discover first, then launch that exact binary: the notes name what measured.
+    executable = discover_chromium(settings.executable, playwright=pw)
+    if executable is None:
+        preflight_chromium(None)  # raises with the full explanation
+    try:
+        browser = launch_chromium(pw, executable)
+    except PlaywrightError as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise BrowserDidNotStart(f"Chromium did not start ({executable}): {first}") from exc
+    policy = https_policy(gate.target, gate.config.tls.verify, gate.ca_bundle, 5.0)
+    return BrowserSession(
+        browser=browser,
+        executable=str(executable),
+        target=gate.target,
+        settings=settings,
+        https=policy,
+        timeout_s=gate.config.timeout_s,
+    )
+
+
 @pytest.fixture(scope="session")
 def browser_session(gate: GateRun, request: pytest.FixtureRequest) -> Iterator[BrowserSession]:
     """One headless Chromium for the run, with the target's trust and credentials."""
-    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    settings = gate.config.browser
     with sync_playwright() as pw:
-        executable = settings.executable
         try:
-            # Discover first, then launch that exact binary: the notes name what measured.
-            executable = discover_chromium(settings.executable, playwright=pw)
-            if executable is None:
-                preflight_chromium(None)  # raises with the full explanation
-            browser = launch_chromium(pw, executable)
-        except BrowserNotFound as exc:
+            session = open_browser_session(pw, gate)
+        except (BrowserNotFound, BrowserDidNotStart) as exc:
             _abort(request.config, str(exc))
-        except PlaywrightError as exc:
-            first = str(exc).strip().splitlines()[0]
-            _abort(request.config, f"Chromium did not start ({executable}): {first}")
-        policy = https_policy(gate.target, gate.config.tls.verify, gate.ca_bundle, 5.0)
-        session = BrowserSession(
-            browser=browser,
-            executable=str(executable),
-            target=gate.target,
-            settings=settings,
-            https=policy,
-            timeout_s=gate.config.timeout_s,
-        )
-        session.authenticate(Path(gate.config.path).resolve().parent)
+        # The crawl may already have signed in (pages.py): its session is reused.
+        signed_in = request.config.stash.get(SIGNED_IN_KEY, None)
+        session.authenticate(Path(gate.config.path).resolve().parent, signed_in=signed_in)
         for name, comp in gate.config.components.items():
             if getattr(comp.settings, "needs_browser", False):
-                gate.note(name, f"Chromium {session.version} ({executable}); {policy.reason}")
+                gate.note(
+                    name,
+                    f"Chromium {session.version} ({session.executable}); {session.https.reason}",
+                )
                 if session.auth_error:
                     gate.note(name, f"not signed in: {session.auth_error}")
         try:
             yield session
         finally:
-            browser.close()
+            session.browser.close()

@@ -80,10 +80,11 @@ class BrowserSession:
         context.set_default_navigation_timeout(self.timeout_s * 1000)
         return context
 
-    def authenticate(self, base_dir: Path) -> None:
-        """Expand header secrets, load a storage state, run the sign-in step; on failure set
-        ``auth_error`` so every browser check reports it (errored) instead of auditing a
-        sign-in page."""
+    def authenticate(self, base_dir: Path, signed_in: dict[str, Any] | None = None) -> None:
+        """Expand header secrets, load a storage state, run the sign-in step (unless
+        ``signed_in``, the storage state of an earlier sign-in in this run, is given); on
+        failure set ``auth_error`` so every browser check reports it (errored) instead of
+        auditing a sign-in page."""
         try:
             self._headers = {k: expand_env(v) for k, v in self.settings.headers.items()}
         except MissingSecret as exc:
@@ -95,7 +96,9 @@ class BrowserSession:
                 self.auth_error = f"storage state file not found: {path}"
                 return
             self.storage_state = str(path)
-        if self.settings.login is not None:
+        if signed_in is not None:
+            self.storage_state = signed_in
+        elif self.settings.login is not None:
             self.auth_error = self._sign_in(self.settings.login)
 
     def _sign_in(self, login: Login) -> str | None:

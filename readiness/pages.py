@@ -2,9 +2,11 @@
 
 The list is needed at collection time (each page is a parametrized check id), so it is
 computed once per run and kept in the pytest config's stash. The crawl is a plain HTTP crawl
-(no browser is running yet at collection): same-origin <a href> links, breadth first. It sends
-the configured headers, and the cookies of a storage-state file, but does not run the sign-in
-step: pages reachable only after signing in must be listed in `pages`.
+(fast, and no browser suite has started yet at collection): same-origin <a href> links,
+breadth first. It sends what the browser sends: the configured headers, the cookies of a
+storage-state file, and, when gates.yaml has a sign-in step, the cookies of that sign-in, run
+once in a short-lived Chromium before the crawl; the browser suites then reuse that signed-in
+state instead of signing in again.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def crawl_pages(start: list[str], crawl: Crawl, fetch: Any) -> list[str]:
     return pages
 
 
-def _http_fetcher(run: Any) -> Any:
+def _http_fetcher(run: Any, signed_in: dict[str, Any] | None) -> Any:
     session = requests.Session()
     session.trust_env = False
     session.verify = run.verify
@@ -100,6 +102,8 @@ def _http_fetcher(run: Any) -> Any:
         session.headers.update({k: expand_env(v) for k, v in settings.headers.items()})
     if settings.storage_state:
         _load_cookies(session, run.config.path.resolve().parent / settings.storage_state)
+    if signed_in is not None:
+        _set_cookies(session, signed_in)
     target = run.target.rstrip("/")
 
     def fetch(path: str) -> tuple[str, str] | None:
@@ -119,10 +123,38 @@ def _load_cookies(session: requests.Session, path: Path) -> None:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return
+    _set_cookies(session, state)
+
+
+def _set_cookies(session: requests.Session, state: dict[str, Any]) -> None:
+    """The cookies of a Playwright storage state, into a requests session."""
     for cookie in state.get("cookies", []):
         session.cookies.set(
             cookie["name"], cookie["value"], domain=cookie.get("domain"), path=cookie.get("path")
         )
+
+
+def _sign_in_for_crawl(config: pytest.Config, run: Any) -> dict[str, Any] | None:
+    """Run gates.yaml's sign-in step once in a short-lived Chromium; its storage state, or
+    None when it did not succeed (the crawl then sees what a visitor sees, and the browser
+    suites try again and report why on every check)."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser_fixtures import SIGNED_IN_KEY, open_browser_session
+
+    try:
+        with sync_playwright() as pw:
+            session = open_browser_session(pw, run)
+            try:
+                session.authenticate(run.config.path.resolve().parent)
+            finally:
+                session.browser.close()
+    except Exception:  # no usable browser: the browser suites will say so, with exit 2
+        return None
+    if session.auth_error or not isinstance(session.storage_state, dict):
+        return None
+    config.stash[SIGNED_IN_KEY] = session.storage_state
+    return session.storage_state
 
 
 def planned_pages(config: pytest.Config) -> list[str]:
@@ -138,6 +170,8 @@ def planned_pages(config: pytest.Config) -> list[str]:
     pages = list(dict.fromkeys(run.config.pages))
     crawl = run.config.browser.crawl
     if crawl is not None and run.target:
-        pages = crawl_pages(pages, crawl, _http_fetcher(run))
+        login = run.config.browser.login
+        signed_in = _sign_in_for_crawl(config, run) if login is not None else None
+        pages = crawl_pages(pages, crawl, _http_fetcher(run, signed_in))
     config.stash[PAGES_KEY] = pages
     return pages

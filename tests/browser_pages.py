@@ -118,11 +118,11 @@ PAGES: dict[str, str] = {
         "Framed",
         "<main><h1>Framed</h1><iframe title='Inner' src='/frame-inner'></iframe></main>",
     ),
-    "/frame-inner": _doc(
-        "Inner", "<p>Inner</p><img id='inner-img' src='/noise.png' width='64'>"
-    ),
+    "/frame-inner": _doc("Inner", "<p>Inner</p><img id='inner-img' src='/noise.png' width='64'>"),
     # Reached through redirects to /login when no session cookie is sent.
-    "/private": _doc("Private", "<main><h1>Private</h1><p>Members only.</p></main>"),
+    "/private": _doc(
+        "Private", "<main><h1>Private</h1><p>Members only. <a href='/clean'>Home</a></p></main>"
+    ),
     "/login": _doc(
         "Sign in",
         "<main><h1>Sign in</h1><form method='post' action='/login'>"

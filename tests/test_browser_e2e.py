@@ -142,6 +142,24 @@ def test_sign_in_step_then_audits_the_private_page(run_gate, serve, tmp_path: Pa
     assert PASSWORD not in _report_text(result.run_dir)
 
 
+@pytest.mark.parametrize("password", [PASSWORD, "wrong"])
+def test_the_crawl_signs_in_first(run_gate, serve, tmp_path: Path, password: str) -> None:
+    # /clean is linked only from /private, which redirects visitors to the sign-in form.
+    config = SIGN_IN.format(target=serve(pages_app), success="{url: /private}")
+    config = config.replace("browser:\n", "browser:\n  crawl: {max_pages: 5, max_depth: 1}\n")
+    gates = write_gates(tmp_path, config)
+    result = run_gate(
+        "--gates", str(gates), "-q", "-k", "critical", env={"BR_TEST_PASSWORD": password}
+    )
+    found = result.check_ids()
+    if password == PASSWORD:
+        assert found == ["accessibility.critical./private", "accessibility.critical./clean"]
+        assert result.check("accessibility.critical./clean")["outcome"] == "passed"
+    else:  # the crawl sees what a visitor sees; the checks say why they could not audit
+        assert found == ["accessibility.critical./private"]
+        assert "did not succeed" in result.check("accessibility.critical./private")["message"]
+
+
 def test_failed_sign_in_errors_the_browser_checks(run_gate, serve, tmp_path: Path) -> None:
     gates = write_gates(
         tmp_path, SIGN_IN.format(target=serve(pages_app), success="{url: /private}")
