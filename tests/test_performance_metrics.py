@@ -62,6 +62,24 @@ def test_tti_is_end_of_last_long_task_but_not_before_dcl_or_fcp() -> None:
     assert time_to_interactive(900, 400, [Task(100, 200)]) == 900  # before FCP: ignored
 
 
+def test_tti_is_the_start_of_the_first_quiet_window() -> None:
+    # A long task 6 s after the previous one comes after a 5 s quiet window: it does not move
+    # TTI (web.dev/articles/tti).
+    tasks = [Task(1000, 300), Task(7400, 200)]
+    assert time_to_interactive(500, 400, tasks) == 1300
+    # Three requests in flight until 2500: the network is quiet only from 2500, and
+    # [2500, 7400) is under 5 s, so the quiet window is the one after the second task.
+    requests = [(1200, 2500), (1250, 2500), (1280, 2600)]
+    assert time_to_interactive(500, 400, tasks, requests) == 7600
+    # Two in flight are allowed.
+    assert time_to_interactive(500, 400, tasks, requests[:2]) == 1300
+    # Network quiet from 2500 and no task until 9000: the window [2500, 7500] fits in the
+    # CPU-quiet period that began at 1300, so TTI is 1300 (Lighthouse's interactive audit).
+    assert time_to_interactive(500, 400, [Task(1000, 300), Task(9000, 100)], requests) == 1300
+    # A request that ended exactly when the window starts is not in flight.
+    assert time_to_interactive(500, 400, [Task(1000, 300)], [(0, 1300)] * 3) == 1300
+
+
 @pytest.mark.parametrize(
     ("mode", "expected"), [("median", 200), ("pessimistic", 900), ("optimistic", 100)]
 )

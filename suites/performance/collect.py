@@ -21,6 +21,8 @@ OBSERVERS_JS = """
 (() => {
   if (window !== window.top || window.__readinessVitals) return;
   const store = {fcp: null, lcp: [], shifts: [], tasks: [], last: 0};
+  // TTI needs every request's timing; the default buffer keeps only 250.
+  performance.setResourceTimingBufferSize(100000);
   Object.defineProperty(window, '__readinessVitals', {value: store});
   const describe = (el) => {
     if (!el) return null;
@@ -59,6 +61,8 @@ SETTLE_JS = """
     const v = window.__readinessVitals || {};
     return {now: performance.now(), last: v.last || 0, fcp: v.fcp ?? null, lcp: v.lcp || [],
             shifts: v.shifts || [], tasks: v.tasks || [],
+            requests: [[0, nav.responseEnd || 0], ...performance.getEntriesByType('resource')
+              .map((e) => [e.startTime, e.responseEnd])],
             ttfb: nav.responseStart ?? null, dcl: nav.domContentLoadedEventEnd || null,
             load: nav.loadEventEnd || null};
   };
@@ -219,7 +223,8 @@ def _page_run(url: str, status: int | None, data: dict[str, Any], res: list[Reso
     fcp, dcl = data["fcp"], data["dcl"]
     tbt = None
     if fcp is not None:
-        tti = time_to_interactive(fcp, dcl or fcp, tasks)
+        requests = [(float(start), float(end)) for start, end in data["requests"]]
+        tti = time_to_interactive(fcp, dcl or fcp, tasks, requests)
         tbt = total_blocking_time(tasks, fcp, tti)
     last_lcp = data["lcp"][-1] if data["lcp"] else None
     return PageRun(

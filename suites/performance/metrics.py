@@ -7,9 +7,10 @@ Definitions follow web-vitals (github.com/GoogleChrome/web-vitals) and Lighthous
 - TBT: each long task is clipped to [FCP, TTI]; what remains of it beyond 50 ms is blocking
   time, and TBT is the sum (web.dev/articles/tbt; Lighthouse core/lib/tbt-utils.js
   ``calculateTbtImpactForEvent`` clips first, then subtracts the 50 ms).
-- TTI (lab estimate): the end of the last long task after FCP, and never before
-  DOMContentLoaded -- the observation only ends after a quiet window, so the last long task
-  seen is the one before the quiet window Lighthouse looks for.
+- TTI (web.dev/articles/tti; Lighthouse's interactive audit): from FCP, find the first quiet
+  window of 5 s with no long task and at most two requests in flight; TTI is the start of that
+  window (the end of the long task before it, or FCP), never before DOMContentLoaded. The
+  observation ends after ``settle_ms`` of quiet, so time after it is taken as quiet.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 BLOCKING_AFTER_MS = 50.0  # a task longer than this blocks input for the excess
 SESSION_GAP_MS = 1000.0
 SESSION_MAX_MS = 5000.0
+QUIET_WINDOW_MS = 5000.0  # TTI: how long the main thread and the network must stay quiet
+MAX_QUIET_REQUESTS = 2  # TTI: requests that may be in flight during the quiet window
 
 
 @dataclass(frozen=True)
@@ -57,10 +60,46 @@ def cumulative_layout_shift(shifts: Sequence[Shift]) -> float:
     return best
 
 
-def time_to_interactive(fcp: float, dcl: float, tasks: Sequence[Task]) -> float:
-    """Lab TTI: end of the last long task after FCP, not earlier than FCP or DCL."""
-    ends = [t.end for t in tasks if t.duration > BLOCKING_AFTER_MS and t.end > fcp]
-    return max([fcp, dcl, *ends])
+def time_to_interactive(
+    fcp: float,
+    dcl: float,
+    tasks: Sequence[Task],
+    requests: Sequence[tuple[float, float]] = (),
+) -> float:
+    """Lab TTI: a CPU-quiet period (after FCP or after a long task) that overlaps a
+    network-quiet period (at most two of ``requests`` -- (start, end) in ms -- in flight) for
+    5 s; TTI is where that CPU-quiet period starts, not earlier than DCL."""
+    long_tasks = sorted(
+        (t for t in tasks if t.duration > BLOCKING_AFTER_MS and t.end > fcp), key=lambda t: t.start
+    )
+    starts = [fcp, *(t.end for t in long_tasks)]
+    ends = [*(t.start for t in long_tasks), math.inf]  # the observation's end counts as quiet
+    network_quiet = _network_quiet_periods(requests, fcp)
+    for cpu_start, cpu_end in zip(starts, ends, strict=True):
+        for net_start, net_end in network_quiet:
+            begin = max(cpu_start, net_start)
+            if begin + QUIET_WINDOW_MS <= min(cpu_end, net_end):
+                return max(cpu_start, dcl)
+    return max(starts[-1], dcl)  # unreachable while the last periods are open-ended
+
+
+def _network_quiet_periods(
+    requests: Sequence[tuple[float, float]], since: float
+) -> list[tuple[float, float]]:
+    """The periods after ``since`` in which at most MAX_QUIET_REQUESTS requests are in flight."""
+    edges = sorted([(b, 1) for b, _ in requests] + [(e, -1) for _, e in requests])
+    periods: list[tuple[float, float]] = []
+    in_flight, quiet_from = 0, since
+    for at, step in edges:  # at equal times an end (-1) sorts before a start (+1)
+        was_quiet = in_flight <= MAX_QUIET_REQUESTS
+        in_flight += step
+        if was_quiet and in_flight > MAX_QUIET_REQUESTS:
+            if at > quiet_from:
+                periods.append((quiet_from, at))
+        elif not was_quiet and in_flight <= MAX_QUIET_REQUESTS:
+            quiet_from = max(at, since)
+    periods.append((quiet_from, math.inf))
+    return periods
 
 
 def total_blocking_time(tasks: Sequence[Task], start: float, end: float) -> float:
