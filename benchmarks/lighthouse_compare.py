@@ -34,7 +34,7 @@ from readiness import browser  # noqa: E402
 from readiness.browser_session import BrowserSession, HttpsPolicy  # noqa: E402
 from readiness.browser_settings import BrowserSettings  # noqa: E402
 from readiness.demo import WsgiServer  # noqa: E402
-from suites.accessibility.scan import scan  # noqa: E402
+from suites.accessibility.scan import axe_tabs, scan  # noqa: E402
 from suites.accessibility.settings import Settings as A11y  # noqa: E402
 from suites.performance.collect import measure  # noqa: E402
 from suites.performance.settings import PRESETS  # noqa: E402
@@ -92,11 +92,11 @@ def lighthouse_figures(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def ours(session: BrowserSession, context: Any, path: str) -> tuple[dict[str, Any], float]:
+def ours(session: BrowserSession, tab: Any, path: str) -> tuple[dict[str, Any], float]:
     settings = A11y()
     start = time.perf_counter()
     runs = [measure(session, path, PRESETS["none"], 500) for _ in range(3)]
-    scanned = scan(session, context, path, settings.axe_options(), [], None, Path("."))
+    scanned = scan(session, tab, path, settings.axe_options(), [], None, Path("."))
     elapsed = time.perf_counter() - start
 
     def med(key: str) -> float:
@@ -124,9 +124,9 @@ def main() -> None:
             session = BrowserSession(
                 chromium, chrome, server.url, BrowserSettings(), HttpsPolicy(False, ""), 10
             )
-            context = session.new_context(viewport={"width": 1350, "height": 940})
+            _, tabs = axe_tabs(session, 1, viewport={"width": 1350, "height": 940})
             for path in args.pages:
-                mine, my_s = ours(session, context, path)
+                mine, my_s = ours(session, tabs[0], path)
                 report, lh_s = run_lighthouse(cli, server.url + path, chrome)
                 rows.append((path, mine, lighthouse_figures(report), my_s, lh_s))
             chromium.close()

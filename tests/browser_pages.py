@@ -104,6 +104,14 @@ PAGES: dict[str, str] = {
         f" const end = performance.now() + {BUSY_MS}; while (performance.now() < end) {{}}"
         " }, 200));</script>",
     ),
+    # A poller: a 300 ms timer that sets itself again, forever.
+    "/poller": _doc(
+        "Poller",
+        "<main><h1>Poller</h1><p id='n'>0</p></main>"
+        "<script>const tick = () => { const n = document.getElementById('n');"
+        " n.textContent = String(Number(n.textContent) + 1); setTimeout(tick, 300); };"
+        " setTimeout(tick, 300);</script>",
+    ),
     # Accessibility defects: exactly image-alt, label, color-contrast, html-has-lang.
     "/a11y-bad": _doc(
         "Broken page",

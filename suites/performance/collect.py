@@ -17,6 +17,10 @@ from readiness.browser_session import BrowserSession
 from .metrics import Shift, Task, cumulative_layout_shift, time_to_interactive, total_blocking_time
 from .settings import Throttling
 
+# Timers the page set that are due within this long after the load event are waited for (then
+# settle_ms more); later ones (pollers, carousels) are not, so a polling page ends in time.
+TIMER_HORIZON_MS = 2000
+
 OBSERVERS_JS = """
 (() => {
   if (window !== window.top || window.__readinessVitals) return;
@@ -46,16 +50,44 @@ OBSERVERS_JS = """
   observe('layout-shift', (e) => store.shifts.push(
     {start: e.startTime, value: e.value, input: e.hadRecentInput}));
   observe('longtask', (e) => store.tasks.push({start: e.startTime, duration: e.duration}));
+  // Work the page has scheduled: a hero revealed by a timer 600 ms after navigation paints
+  // after a 500 ms quiet window from a fast load has ended. One-shot timers are tracked (due
+  // time per id) so the observation waits for those due soon; the untouched original is kept
+  // for our own waiting, which must not count as the page's work.
+  const timers = new Map();
+  const nativeSet = window.setTimeout.bind(window);
+  const nativeClear = window.clearTimeout.bind(window);
+  store.setTimeout = nativeSet;
+  store.nextTimer = () => Math.min(Infinity, ...timers.values());
+  window.setTimeout = function (fn, delay, ...rest) {
+    if (typeof fn !== 'function') return nativeSet(fn, delay, ...rest);
+    let id;
+    const run = function (...args) {
+      timers.delete(id);
+      // A timer firing is activity (its paint and requests follow), unless it fires after the
+      // horizon: a poller must not keep the observation open until the cap.
+      const load = (performance.getEntriesByType('navigation')[0] || {}).loadEventEnd;
+      if (!load || performance.now() <= load + __TIMER_HORIZON_MS__) store.last = performance.now();
+      return fn.apply(this, args);
+    };
+    id = nativeSet(run, delay, ...rest);
+    timers.set(id, performance.now() + Math.max(0, Number(delay) || 0));
+    return id;
+  };
+  window.clearTimeout = function (id) { timers.delete(id); return nativeClear(id); };
 })();
-"""
+""".replace("__TIMER_HORIZON_MS__", str(TIMER_HORIZON_MS))
 
 # Resolves, inside the page, once nothing new has been observed for `settle` ms since the
-# load event (or `maxWait` ms have passed), with everything the observers and Navigation
-# Timing hold. Waiting in the page wakes exactly when the quiet window ends: polling from
-# Python overshot by up to a poll interval and cost a round trip per poll.
+# load event and no timer the page set is due within `timerHorizon` ms of the load event (or
+# `maxWait` ms have passed), with everything the observers and Navigation Timing hold.
+# Waiting in the page wakes exactly when the quiet window ends: polling from Python overshot
+# by up to a poll interval and cost a round trip per poll.
 SETTLE_JS = """
-([settle, maxWait]) => new Promise((resolve) => {
+([settle, maxWait, timerHorizon]) => new Promise((resolve) => {
   const began = performance.now();
+  const v0 = window.__readinessVitals || {};
+  const wait = v0.setTimeout || setTimeout;
   const read = () => {
     const nav = performance.getEntriesByType('navigation')[0] || {};
     const v = window.__readinessVitals || {};
@@ -70,8 +102,11 @@ SETTLE_JS = """
     const data = read();
     const quietFor = data.now - Math.max(data.last, data.load || 0);
     const waited = data.now - began;
-    if (quietFor >= settle || waited >= maxWait) return resolve(data);
-    setTimeout(check, Math.min(settle - quietFor, maxWait - waited) + 1);
+    const next = v0.nextTimer ? v0.nextTimer() : Infinity;
+    const timerDue = next <= (data.load || data.now) + timerHorizon;
+    if ((quietFor >= settle && !timerDue) || waited >= maxWait) return resolve(data);
+    const untilQuiet = Math.max(settle - quietFor, timerDue ? next - data.now : 0);
+    wait(check, Math.min(untilQuiet, maxWait - waited) + 1);
   };
   check();
 })
@@ -210,7 +245,7 @@ def _settle(page: Any, network: _Network, settle_ms: int, timeout_ms: float) -> 
     deadline = time.perf_counter() + min(timeout_ms / 1000, MAX_OBSERVE_AFTER_LOAD_S)
     while True:
         left_ms = max(0.0, (deadline - time.perf_counter()) * 1000)
-        data = page.evaluate(SETTLE_JS, [settle_ms, left_ms])
+        data = page.evaluate(SETTLE_JS, [settle_ms, left_ms, TIMER_HORIZON_MS])
         if not network.pending or time.perf_counter() >= deadline:
             return data
         # A request is still in flight: let it finish (its LCP entry, if any, restarts the
