@@ -172,24 +172,83 @@ def time_series(history: list[HistoryRow], total: EntryStats) -> list[Point]:
 
 @dataclass(frozen=True)
 class Availability:
-    ratio: float | None  # share of measured seconds that were up
-    seconds: int  # seconds with at least one completed request
-    down: list[int]  # offsets (s) of the seconds that were down
+    ratio: float | None  # share of the judged seconds that were up
+    seconds: int  # seconds judged: load was offered in them
+    down: list[int]  # offsets (s) from the first judged second of the seconds that were down
+    silent: int = 0  # judged seconds in which no request completed at all
 
 
-def availability(total: EntryStats, down_ratio: float) -> Availability:
-    """Time-based availability: a second is down when at least ``down_ratio`` of the requests
-    completed in it failed. Seconds without a completed request are not judged."""
-    judged = sorted(s for s, n in total.per_second.items() if n > 0)
-    if not judged:
+def availability(
+    total: EntryStats,
+    down_ratio: float,
+    history: list[HistoryRow] | None = None,
+    quiet_s: float = 1.0,
+) -> Availability:
+    """Time-based availability over the seconds in which load was offered (users > 0 in the
+    history, or a request completed). A second with completed requests is down when at
+    least ``down_ratio`` of them failed. A second in which nothing completed is not skipped:
+    the requests in flight through it ended later, so it takes the state of the next second
+    with completions (timeouts after a hang: down; a slow success: up). When nothing
+    completed again before the load ended, the silence is down if it lasted more than
+    ``quiet_s`` (longer than a healthy user goes between answers: its think time plus the
+    slowest answer seen); a shorter one is the run ending with requests in flight."""
+    completed = {s: n for s, n in total.per_second.items() if n > 0}
+    state: dict[int, bool] = {}  # second -> down
+    for stretch in _loaded_stretches(completed, history or []):
+        state.update(_judge(stretch, completed, total.failures_per_second, down_ratio, quiet_s))
+    if not state:
         return Availability(None, 0, [])
-    first = judged[0]
-    down = [
-        s - first
-        for s in judged
-        if total.failures_per_second.get(s, 0) / total.per_second[s] >= down_ratio
-    ]
-    return Availability(1 - len(down) / len(judged), len(judged), down)
+    first = min(state)
+    down = sorted(s - first for s, is_down in state.items() if is_down)
+    silent = sum(1 for s in state if s not in completed)
+    return Availability(1 - len(down) / len(state), len(state), down, silent)
+
+
+def _judge(
+    stretch: list[int],
+    completed: dict[int, int],
+    failed: dict[int, int],
+    down_ratio: float,
+    quiet_s: float,
+) -> dict[int, bool]:
+    """Down (True) or up for the seconds of one stretch of load (see ``availability``)."""
+    state: dict[int, bool] = {}
+    later: bool | None = None  # the state of the next second with completions
+    trailing: list[int] = []
+    for second in reversed(stretch):
+        if second in completed:
+            later = failed.get(second, 0) / completed[second] >= down_ratio
+            state[second] = later
+        elif later is not None:
+            state[second] = later
+        else:
+            trailing.append(second)
+    if len(trailing) > quiet_s:
+        state.update(dict.fromkeys(trailing, True))  # it stopped answering
+    return state
+
+
+def _loaded_stretches(completed: dict[int, int], history: list[HistoryRow]) -> list[list[int]]:
+    """Runs of consecutive seconds with completions or with users running (the history's
+    user count, carried forward over a second it skipped); a ramp's pause splits them."""
+    users = {row.timestamp: row.users for row in history}
+    span = set(completed) | set(users)
+    stretches: list[list[int]] = []
+    current: list[int] = []
+    running = 0
+    for second in range(min(span, default=0), max(span, default=-1) + 1):
+        running = users.get(second, running)
+        if second in completed or running > 0:
+            current.append(second)
+        elif current:
+            stretches.append(current)
+            current = []
+    return [*stretches, current] if current else stretches
+
+
+def slowest_s(total: EntryStats) -> float:
+    """The slowest response (s) by Locust's histogram buckets (0 without any)."""
+    return max(total.histogram, default=0) / 1000
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,10 @@ def _install_hooks(config: dict[str, Any]) -> None:
     def _on_init(environment: Any, **_kw: Any) -> None:
         if not isinstance(environment.runner, WorkerRunner):
             state["environment"] = environment
+            # gevent's loop caches its clock, last read during the imports before this.
+            # Locust arms --run-time from that clock right after init: stale, the run
+            # ended as much early as the imports took (about 0.5 s measured).
+            gevent.get_hub().loop.update_now()
         if local_workers and isinstance(environment.runner, MasterRunner):
             _await_workers(environment.runner, local_workers)
 

@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,24 @@ class EveryFourthFails:
             failing = self.count % 4 == 0
         start_response("500 Internal Server Error" if failing else "200 OK", OK[1])
         return [b"boom" if failing else b"ok"]
+
+
+class HangsAfter:
+    """Answers for ``after_s`` from its first request, then answers nothing until released
+    (a hung target: connections accepted, no response, no error)."""
+
+    def __init__(self, after_s: float) -> None:
+        self.after_s = after_s
+        self.first: float | None = None
+        self.released = threading.Event()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        now = time.monotonic()
+        self.first = self.first or now
+        if now - self.first >= self.after_s:
+            self.released.wait(30)
+        start_response(*OK)
+        return [b"ok"]
 
 
 class Counting:
@@ -93,6 +112,18 @@ endpoints: [{path: /, name: home}]
     for check_id in [*ids, "load.availability"]:
         assert result.check(check_id)["outcome"] == "passed", result.check(check_id)
     assert result.check("load.rps")["value"] >= 20
+    # The load lasts the configured 2 s: Locust's own log of when it armed and hit the limit.
+    assert 1.95 <= run_time_s(result.run_dir / "load" / "locust.log") < 2.5
+
+
+def run_time_s(log: Path) -> float:
+    """Seconds from Locust arming --run-time to reaching it, by its log's timestamps."""
+    stamps = {}
+    for line in log.read_text().splitlines():
+        for key in ("Run time limit set", "--run-time limit reached"):
+            if key in line:
+                stamps[key] = datetime.strptime(line[1:24], "%Y-%m-%d %H:%M:%S,%f")
+    return (stamps["--run-time limit reached"] - stamps["Run time limit set"]).total_seconds()
 
 
 def test_slow_endpoint_breaks_p95(run_gate, serve, tmp_path: Path) -> None:
@@ -140,6 +171,41 @@ endpoints: [{path: /, name: flaky}]
     failures = next(e for e in check["evidence"] if e["label"] == "failures (grouped)")
     (count, method, name, error) = failures["content"]["rows"][0]
     assert (method, name) == ("GET", "flaky") and "HTTP 500" in error and count > 10
+
+
+def test_a_target_that_stops_answering_is_down_until_the_end(
+    run_gate, serve, tmp_path: Path
+) -> None:
+    app = HangsAfter(1.5)
+    url = serve(app)
+    # Nothing fails: every answer is a 200, the hung requests are cut off at the stop
+    # (before the 10 s client timeout). Only the silence shows the outage.
+    path = gates(tmp_path, url, "users: 2\nduration: 5s\nendpoints: [{path: /, name: hang}]")
+    try:
+        result = run_gate("--gates", path)
+    finally:
+        app.released.set()
+    assert result.check("load.error_ratio")["value"] == 0
+    check = result.check("load.availability")
+    assert check["outcome"] == "warned", check["message"]
+    # Up for ~1.5 s of 5: at least the last 3 seconds are down.
+    assert check["value"] <= 0.6 and "without any answer" in check["message"], check["message"]
+
+
+def test_a_target_that_never_answers_is_down_not_unmeasured(
+    run_gate, serve, tmp_path: Path
+) -> None:
+    app = HangsAfter(0)
+    url = serve(app)
+    path = gates(tmp_path, url, "users: 2\nduration: 3s\nendpoints: [{path: /, name: hang}]")
+    try:
+        result = run_gate("--gates", path)
+    finally:
+        app.released.set()
+    check = result.check("load.availability")
+    assert check["outcome"] == "warned" and check["value"] == 0, check["message"]
+    p95 = result.check("load.p95")
+    assert p95["outcome"] == "errored" and "no request was answered" in p95["message"]
 
 
 def test_ramp_stages_show_in_the_time_series(run_gate, serve, tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ from readiness.config import CheckOverride, Component, Threshold
 from readiness.load import LoadPlan, MasterSpec, is_loopback, load_refusal
 from readiness.load_locustfile import render, scenario_dict
 from readiness.load_stats import (
+    EntryStats,
+    HistoryRow,
     aggregate,
     availability,
     parse_errors,
@@ -113,6 +115,47 @@ def test_availability_counts_seconds_where_most_requests_failed() -> None:
     assert (found.ratio, found.seconds, found.down) == (0.8, 5, [4])
     assert availability(total, down_ratio=0.2).down == [2, 3, 4]
     assert availability(aggregate([]), 0.5).ratio is None
+
+
+def _seconds(ok: dict[int, int], failed: dict[int, int] | None = None) -> EntryStats:
+    """An endpoint's completions per second (all of them, failed ones included)."""
+    failed = failed or {}
+    counts = {s: ok.get(s, 0) + failed.get(s, 0) for s in set(ok) | set(failed)}
+    return EntryStats("x", "GET", sum(counts.values()), sum(failed.values()), {50: 1}, 0.0,
+                      0.0, 0.0, counts, failed)  # fmt: skip
+
+
+def _users(level: int, *seconds: int) -> list[HistoryRow]:
+    return [HistoryRow(s, level, None) for s in seconds]
+
+
+def test_a_hung_target_is_down_while_nothing_is_answered() -> None:
+    # Users ran 100..109; answers stopped after 102: a silence to the end of the run.
+    hung = availability(_seconds({100: 9, 101: 9, 102: 9}), 0.5, _users(4, *range(100, 110)))
+    assert (hung.seconds, hung.down, hung.silent) == (10, [3, 4, 5, 6, 7, 8, 9], 7)
+    # Without the history (no user counts) the silence cannot be seen: old behaviour.
+    assert availability(_seconds({100: 9, 101: 9, 102: 9}), 0.5).ratio == 1.0
+
+
+def test_a_silence_takes_the_state_of_the_answers_that_end_it() -> None:
+    users = _users(4, *range(100, 106))
+    # A hang that ends in timeouts (failures at 105): 103 and 104 were down too.
+    timeouts = availability(_seconds({100: 9, 101: 9, 102: 9}, {105: 4}), 0.5, users)
+    assert timeouts.down == [3, 4, 5] and timeouts.silent == 2
+    # Slow answers that succeed (at 105): the silence was a slow target, not a down one.
+    slow = availability(_seconds({100: 9, 101: 9, 102: 9, 105: 4}), 0.5, users)
+    assert slow.down == [] and slow.ratio == 1.0 and slow.silent == 2
+
+
+def test_a_short_silence_at_the_end_is_the_run_stopping_not_an_outage() -> None:
+    # Users still counted at 103, no answer: under quiet_s, so not judged at all.
+    found = availability(_seconds({100: 9, 101: 9, 102: 9}), 0.5, _users(4, *range(100, 104)),
+                         quiet_s=1.5)  # fmt: skip
+    assert (found.ratio, found.seconds) == (1.0, 3)
+    # A ramp's pause (0 users) is not judged and splits the run: 101-102 are its own end.
+    paused = _users(4, 100) + _users(0, 101, 102) + _users(4, 103, 104)
+    found = availability(_seconds({100: 9, 103: 9, 104: 9}), 0.5, paused)
+    assert (found.ratio, found.seconds) == (1.0, 3)
 
 
 def test_errors_are_grouped_most_frequent_first() -> None:

@@ -20,6 +20,7 @@ from readiness.load_locustfile import SECRET_PREFIX, render, scenario_dict
 from readiness.load_stats import (
     EntryStats,
     Failure,
+    HistoryRow,
     Point,
     aggregate,
     parse_errors,
@@ -104,6 +105,8 @@ class LoadResults:
     entries: list[EntryStats] = field(default_factory=list)
     total: EntryStats | None = None
     series: list[Point] = field(default_factory=list)
+    history: list[HistoryRow] = field(default_factory=list)  # users and p95, each second
+    unanswered: bool = False  # users ran, and not one request completed
     failures: list[Failure] = field(default_factory=list)
     exceptions: list[dict[str, Any]] = field(default_factory=list)
     abort: dict[str, Any] | None = None
@@ -256,17 +259,30 @@ def _announce_master(gate: GateRun, load: Component, plan: LoadPlan, config: pyt
     return command
 
 
+def _nothing_completed(results: LoadResults, settings: Settings) -> str:
+    """Why a run has no request at all. The generated scenario's users request without
+    pause, so users running and nothing completed means the target answered nothing: the
+    availability check judges that run (all down); the other checks have no data."""
+    loaded = sum(1 for row in results.history if row.users > 0)
+    if settings.locustfile is None and loaded:
+        results.unanswered = True
+        return f"no request was answered in {loaded} s with users running (a hung target?)"
+    return "Locust ran but made no requests (check the scenario or the locustfile)"
+
+
 def _read(results: LoadResults, out_dir: Path, settings: Settings) -> None:
     stats = out_dir / "locust.json"
     results.entries = parse_stats_json(stats.read_text(encoding="utf-8"))
     results.total = total = aggregate(results.entries)
-    if total.requests == 0:
-        results.error = "Locust ran but made no requests (check the scenario or the locustfile)"
-        results.tail = results.run.tail if results.run else ""
-        return
     history = out_dir / "locust_stats_history.csv"
     if history.is_file():
-        results.series = time_series(parse_history_csv(history.read_text(encoding="utf-8")), total)
+        results.history = parse_history_csv(history.read_text(encoding="utf-8"))
+    if total.requests == 0:
+        results.error = _nothing_completed(results, settings)
+        results.tail = results.run.tail if results.run else ""
+        return
+    if history.is_file():
+        results.series = time_series(results.history, total)
         (out_dir / "timeseries.svg").write_text(svg_chart(results.series), encoding="utf-8")
         results.chart = f"{out_dir.name}/timeseries.svg"  # relative to the run directory
     for name, attr in (("errors.json", "failures"), ("exceptions.json", "exceptions")):

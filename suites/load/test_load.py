@@ -14,7 +14,7 @@ import pytest
 
 from readiness import evidence
 from readiness.config import Threshold
-from readiness.load_stats import EntryStats, availability, rps
+from readiness.load_stats import EntryStats, availability, rps, slowest_s
 from readiness.model import Evidence
 
 from .conftest import PERCENTILES, LoadResults, endpoint_threshold, threshold
@@ -234,17 +234,24 @@ def test_rps(check, load, load_results: LoadResults) -> None:
 @requires("availability")
 @pytest.mark.check("load.availability", title="Target stays available during the run")
 def test_availability(check, load, load_results: LoadResults) -> None:
-    """Share of the run's seconds that were up (a second is down when most requests failed)."""
-    total = usable(check, load_results)
+    """Share of the seconds under load that were up: a second is down when most of its
+    requests failed, or when nothing was answered (see load_stats.availability)."""
+    # A run in which nothing was answered at all has no other data, but this one: all down.
+    total = load_results.total if load_results.unanswered else usable(check, load_results)
     if total is None:
         return
-    found = availability(total, load.settings.availability_down_ratio)
+    settings = load.settings
+    think = settings.think_time_s
+    # No answer for longer than a healthy user waits between two is a hung target.
+    quiet_s = (max(think) if isinstance(think, tuple) else think) + slowest_s(total) + 1
+    found = availability(total, settings.availability_down_ratio, load_results.history, quiet_s)
     down = ", ".join(f"{s}s" for s in found.down[:20]) or "none"
+    silent = f"; {found.silent} s without any answer" if found.silent else ""
     check.metric(
         None if found.ratio is None else round(found.ratio, 6),
         threshold=threshold(load, "availability"),
         unit="ratio",
         message=f"{found.seconds - len(found.down)}/{found.seconds} seconds up"
-        f" (down at: {down}){_aborted(load_results)}",
+        f" (down at: {down}){silent}{_aborted(load_results)}",
         evidence=[*_series(load_results), *_failures(load_results)],
     )
