@@ -163,6 +163,11 @@ def report(results: dict[str, list[dict]], args: argparse.Namespace) -> None:
             f"{f} {v:.2f}" if f != "rps" else f"rps {v:.0f}" for f, v in figures.items()
         )
         print(f"  {name:28} {shown}")
+    # The overhead budget is per run, not per median: show every round's figure.
+    for name, rows in results.items():
+        if "overhead_s" in rows[0]:
+            shown = ", ".join(f"{row['overhead_s']:.2f}" for row in rows)
+            print(f"  overhead per round, {name}: {shown} s")
 
     def paired(a: str, b: str) -> tuple[float, list[float]]:
         # Ratios within each round (same moment, same background load), then their median.

@@ -128,7 +128,8 @@ class LoadPlan:
         return ["--master", *cmd, "--expect-workers", str(master.expect)]
 
     def worker_command(self, master_host: str, locustfile: str | None = None) -> list[str]:
-        """A worker's command; ``locustfile='-'`` downloads it from the master."""
+        """A remote worker's command (mode: master); ``locustfile='-'`` downloads it from the
+        master. Local workers are forked by the master instead (``_distributed``)."""
         assert self.master is not None
         cmd = [self.python, "-m", "locust", "-f", locustfile or str(self.locustfile), "--worker"]
         cmd += ["--master-host", master_host, "--master-port", str(self.master.port)]
