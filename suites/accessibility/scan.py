@@ -154,13 +154,12 @@ def scan_pages(
     ``shots_dir``, paths relative to ``run_dir``). One PageScan per path, in order."""
     results: list[PageScan] = []
     for start in range(0, len(paths), len(tabs)):
-        batch = list(zip(tabs, paths[start : start + len(tabs)], strict=False))
-        scans = [_open(session, tab, path) for tab, path in batch]
-        running = [(tab, result) for (tab, _), result in zip(batch, scans, strict=True)]
-        running = [(tab, r) for tab, r in running if r.error is None and _start(tab, r, options)]
+        batch = zip(tabs, paths[start : start + len(tabs)], strict=False)
+        opened = [(tab, _open(session, tab, path)) for tab, path in batch]
+        running = [(tab, r) for tab, r in opened if r.error is None and _start(tab, r, options)]
         for tab, result in running:
             _finish(tab, result, ignores, shots_dir, run_dir)
-        results += scans
+        results += [result for _, result in opened]
     return results
 
 
