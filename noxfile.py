@@ -33,7 +33,7 @@ def _ensure_chromium(session: nox.Session) -> None:
         "from readiness.browser import discover_chromium as d; print(d() or '')",
         silent=True,
     ).strip()
-    if "headless" in Path(found).name or "headless_shell" in found:
+    if "headless" in Path(found).name:  # chrome-headless-shell, chromium-headless-shell, ...
         return
     as_root_with_apt = shutil.which("apt-get") is not None and os.geteuid() == 0
     if not found:
@@ -56,49 +56,47 @@ def _ensure_chromium(session: nox.Session) -> None:
     )
 
 
+def _run_gate(session: nox.Session, *args: str, browser: bool = False) -> None:
+    _install(session)
+    if browser:
+        _ensure_chromium(session)
+    session.run("readiness-gate", *args, *session.posargs)
+
+
 @nox.session
 def gate(session: nox.Session) -> None:
     """Run the whole gate (bundled demo target unless --target URL is given)."""
-    _install(session)
-    _ensure_chromium(session)
-    session.run("readiness-gate", *session.posargs)
+    _run_gate(session, browser=True)
 
 
 @nox.session
 def smoke(session: nox.Session) -> None:
     """Run only the smoke suite."""
-    _install(session)
-    session.run("readiness-gate", "--component", "smoke", *session.posargs)
+    _run_gate(session, "--component", "smoke")
 
 
 @nox.session
 def security(session: nox.Session) -> None:
     """Run only the security suite (passive; active probes need security.active: true)."""
-    _install(session)
-    session.run("readiness-gate", "--component", "security", *session.posargs)
+    _run_gate(session, "--component", "security")
 
 
 @nox.session
 def performance(session: nox.Session) -> None:
     """Run only the performance suite (one shared Chromium)."""
-    _install(session)
-    _ensure_chromium(session)
-    session.run("readiness-gate", "--component", "performance", *session.posargs)
+    _run_gate(session, "--component", "performance", browser=True)
 
 
 @nox.session
 def accessibility(session: nox.Session) -> None:
     """Run only the accessibility suite (axe-core in Chromium)."""
-    _install(session)
-    _ensure_chromium(session)
-    session.run("readiness-gate", "--component", "accessibility", *session.posargs)
+    _run_gate(session, "--component", "accessibility", browser=True)
 
 
 @nox.session
 def load(session: nox.Session) -> None:
     """Run only the load suite (Locust in its own processes; loopback unless --allow-load-on)."""
-    _install(session)
-    session.run("readiness-gate", "--component", "load", *session.posargs)
+    _run_gate(session, "--component", "load")
 
 
 @nox.session(default=False)
