@@ -51,6 +51,13 @@ def install_hint() -> str:
     return "python -m playwright install chromium"
 
 
+NOT_FOUND = (
+    "No Chromium found (browser.executable in gates.yaml, $READINESS_CHROMIUM,"
+    " Playwright's managed browser, chromium-headless-shell/chromium/chromium-browser/"
+    "google-chrome on PATH)"
+)
+
+
 class BrowserNotFound(RuntimeError):
     """No usable Chromium; the message says how to install one."""
 
@@ -132,9 +139,7 @@ def launch_chromium(playwright: Any, explicit: str | None = None, **kwargs: Any)
     """Launch headless Chromium with the gate's flags; returns a Playwright Browser."""
     path = discover_chromium(explicit, playwright=playwright)
     if path is None:
-        raise BrowserNotFound(
-            "No Chromium found (explicit path, $READINESS_CHROMIUM, Playwright, PATH)"
-        )
+        raise BrowserNotFound(NOT_FOUND)
     args = [*CHROMIUM_ARGS, *kwargs.pop("args", [])]
     kwargs.setdefault("headless", True)
     return playwright.chromium.launch(executable_path=path, args=args, **kwargs)
@@ -154,11 +159,7 @@ def preflight_chromium(explicit: str | None = None) -> str:
         return found
     path = discover_chromium(None)
     if path is None:
-        raise BrowserNotFound(
-            "No Chromium found (browser.executable in gates.yaml, $READINESS_CHROMIUM,"
-            " Playwright's managed browser, chromium-headless-shell/chromium/chromium-browser/"
-            "google-chrome on PATH)"
-        )
+        raise BrowserNotFound(NOT_FOUND)
     return path
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from .browser import (
+    NOT_FOUND,
     BrowserDidNotStart,
     BrowserNotFound,
     discover_chromium,
@@ -73,7 +74,7 @@ def open_browser_session(pw: Any, gate: GateRun) -> BrowserSession:
     # Discover first, then launch that exact binary: the notes name what measured.
     executable = discover_chromium(settings.executable, playwright=pw)
     if executable is None:
-        preflight_chromium(None)  # raises with the full explanation
+        raise BrowserNotFound(NOT_FOUND)
     try:
         browser = launch_chromium(pw, executable)
     except PlaywrightError as exc:
