@@ -9,18 +9,19 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
-    field_validator,
     model_validator,
 )
 
@@ -73,7 +74,19 @@ def _as_threshold(value: Any) -> Any:
     return value
 
 
-ThresholdMap = dict[str, Threshold]
+# A Threshold that may also be written as a bare number: a budget, {good: n, poor: n}.
+Budget = Annotated[Threshold, BeforeValidator(_as_threshold)]
+
+_T = TypeVar("_T")
+# A list that may also be written as its one item: `status: 201` means `status: [201]`.
+OneOrMany = Annotated[list[_T], BeforeValidator(lambda v: v if isinstance(v, list) else [v])]
+
+
+def require_unique(ids: Sequence[str], what: str) -> None:
+    """Raise for ids given more than once (a validator's error: `name` tells them apart)."""
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"{what} must be unique; set 'name' on: {duplicates}")
 
 
 class CheckOverride(_Strict):
@@ -89,15 +102,8 @@ class ComponentConfig(BaseModel):
     blocking: bool = False
     enabled: bool = True
     suite: str | None = None
-    thresholds: ThresholdMap = {}
+    thresholds: dict[str, Budget] = {}
     checks: dict[str, CheckOverride] = {}
-
-    @field_validator("thresholds", mode="before")
-    @classmethod
-    def _numbers_are_budgets(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: _as_threshold(v) for k, v in value.items()}
-        return value
 
 
 class VerdictPolicy(_Strict):

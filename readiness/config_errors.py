@@ -64,6 +64,9 @@ def allowed_keys(model: Any, loc: tuple) -> list[str]:
 
 
 def _unwrap_optional(annotation: Any) -> Any:
+    """The type inside Optional[...] and Annotated[...] (e.g. config.Budget is a Threshold)."""
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        return next((a for a in typing.get_args(annotation) if a is not type(None)), None)
+        annotation = next((a for a in typing.get_args(annotation) if a is not type(None)), None)
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
     return annotation

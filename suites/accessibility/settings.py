@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from readiness.config import Threshold
+from readiness.config import Budget, OneOrMany, Threshold
 
 Impact = Literal["critical", "serious", "moderate", "minor"]
 IMPACTS: tuple[str, ...] = ("critical", "serious", "moderate", "minor")
@@ -51,20 +51,14 @@ class Ignore(_Strict):
         return self
 
 
-def _budget(value: Any) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return {"good": value, "poor": value}
-    return value
-
-
 class Settings(_Strict):
     needs_browser: ClassVar[bool] = True  # the engine finds Chromium before the run starts
     THRESHOLDS: ClassVar[frozenset[str]] = frozenset()  # limits are `max:` per impact
 
-    standard: list[Standard] = ["wcag21aa", "best-practice"]
+    standard: OneOrMany[Standard] = ["wcag21aa", "best-practice"]
     rules: Rules = Rules()
     # Violated rules allowed per page and impact (a number is a budget; or {good, poor}).
-    max: dict[Impact, Threshold] = Field(
+    max: dict[Impact, Budget] = Field(
         default_factory=lambda: {i: Threshold(good=0, poor=0) for i in IMPACTS}
     )
     ignore: list[Ignore] = []
@@ -72,18 +66,6 @@ class Settings(_Strict):
     # Pages scanned at the same time (separate tabs of one browser). On two cores 1 is as fast
     # as any (docs/PERFORMANCE.md); more cores can run more axe scans side by side.
     concurrency: int = Field(default=1, ge=1, le=8)
-
-    @field_validator("standard", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return value if isinstance(value, list) else [value]
-
-    @field_validator("max", mode="before")
-    @classmethod
-    def _budgets(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: _budget(v) for k, v in value.items()}
-        return value
 
     def threshold(self, impact: str) -> Threshold:
         return self.max.get(impact) or Threshold(good=0, poor=0)  # type: ignore[call-overload]

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from readiness.config import Threshold
+from readiness.config import Budget, OneOrMany, require_unique
 from readiness.paths import UrlPath
 
 # Absolute ceilings: `limits` may lower them, never raise them. A gate is not a stress-test
@@ -42,12 +42,6 @@ def seconds(value: Any) -> Any:
     return value
 
 
-def _budget(value: Any) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return {"good": value, "poor": value}
-    return value
-
-
 class Limits(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -65,19 +59,12 @@ class Endpoint(BaseModel):
     method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
     headers: dict[str, str] = {}
     body: str | None = None
-    status: list[int] = [200]  # expected status codes; any other is a failure
+    status: OneOrMany[int] = [200]  # expected status codes; any other is a failure
     weight: int = Field(default=1, ge=1)
     # Per-endpoint percentile budgets (ms); default: the component's p50_ms/p95_ms/p99_ms.
-    p50_ms: Threshold | None = None
-    p95_ms: Threshold | None = None
-    p99_ms: Threshold | None = None
-
-    @field_validator("status", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return value if isinstance(value, list) else [value]
-
-    _budgets = field_validator("p50_ms", "p95_ms", "p99_ms", mode="before")(_budget)
+    p50_ms: Budget | None = None
+    p95_ms: Budget | None = None
+    p99_ms: Budget | None = None
 
     @property
     def id(self) -> str:
@@ -175,10 +162,7 @@ class Settings(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
-        ids = [e.id for e in self.endpoints]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"endpoint names must be unique; set 'name' on: {duplicates}")
+        require_unique([e.id for e in self.endpoints], "endpoint names")
         if self.mode == "master" and self.workers:
             raise ValueError("mode 'master' waits for remote workers; drop 'workers'")
         return self

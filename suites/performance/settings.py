@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from readiness.config import Threshold
+from readiness.config import Budget, Threshold, require_unique
 from readiness.paths import UrlPath
 
 
@@ -34,12 +34,6 @@ DEFAULTS: dict[str, Threshold] = {
     "requests": _t(50, 100),
     "transfer_kb": _t(1600, 4000),
 }
-
-
-def _budget(value: Any) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return {"good": value, "poor": value}
-    return value
 
 
 class _Strict(BaseModel):
@@ -82,13 +76,8 @@ PRESETS: dict[str, Throttling] = {
 class TypeBudget(_Strict):
     """Budget for one resource type (document, script, stylesheet, image, font, xhr, ...)."""
 
-    requests: Threshold | None = None
-    transfer_kb: Threshold | None = None
-
-    @field_validator("requests", "transfer_kb", mode="before")
-    @classmethod
-    def _numbers_are_budgets(cls, value: Any) -> Any:
-        return _budget(value)
+    requests: Budget | None = None
+    transfer_kb: Budget | None = None
 
 
 class ApiEndpoint(_Strict):
@@ -102,13 +91,8 @@ class ApiEndpoint(_Strict):
     headers: dict[str, str] = {}  # values may use ${ENV}; redacted in reports
     requests: int = Field(default=20, ge=2, le=1000)
     status: list[int] = [200]
-    p50_ms: Threshold = Threshold(good=200, poor=500)
-    p95_ms: Threshold = Threshold(good=500, poor=1000)
-
-    @field_validator("p50_ms", "p95_ms", mode="before")
-    @classmethod
-    def _numbers_are_budgets(cls, value: Any) -> Any:
-        return _budget(value)
+    p50_ms: Budget = Threshold(good=200, poor=500)
+    p95_ms: Budget = Threshold(good=500, poor=1000)
 
     @property
     def id(self) -> str:
@@ -130,10 +114,7 @@ class Settings(_Strict):
 
     @model_validator(mode="after")
     def _unique_api_ids(self) -> Settings:
-        ids = [a.id for a in self.api]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"api ids must be unique; set 'name' on: {duplicates}")
+        require_unique([a.id for a in self.api], "api ids")
         return self
 
     @property

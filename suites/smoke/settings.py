@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from readiness.config import Threshold
+from readiness.config import Budget, OneOrMany, Threshold, require_unique
 from readiness.paths import UrlPath
 
 DEFAULT_LATENCY = Threshold(good=500, poor=2000)
@@ -21,26 +21,14 @@ class Endpoint(BaseModel):
     method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
     headers: dict[str, str] = {}
     body: str | None = None
-    status: list[int] = [200]
-    latency_ms: Threshold | None = None  # default: the component's thresholds.latency_ms
-    contains: list[str] = []
+    status: OneOrMany[int] = [200]
+    latency_ms: Budget | None = None  # default: the component's thresholds.latency_ms
+    contains: OneOrMany[str] = []
     regex: str | None = None
     json_fields: dict[str, Any] = Field(default={}, alias="json")  # dotted path -> value
     max_redirects: int | None = Field(default=None, ge=0)
     final_url: str | None = None  # a path on the target or an absolute URL
     max_bytes: int | None = Field(default=None, gt=0)
-
-    @field_validator("status", "contains", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return value if isinstance(value, list) else [value]
-
-    @field_validator("latency_ms", mode="before")
-    @classmethod
-    def _budget(cls, value: Any) -> Any:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return {"good": value, "poor": value}
-        return value
 
     @field_validator("regex")
     @classmethod
@@ -76,8 +64,5 @@ class Settings(BaseModel):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Settings:
-        ids = [e.id for e in self.endpoints]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"endpoint ids must be unique; set 'name' on: {duplicates}")
+        require_unique([e.id for e in self.endpoints], "endpoint ids")
         return self
