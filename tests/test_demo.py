@@ -10,7 +10,6 @@ import contextlib
 import os
 import re
 import select
-import shutil
 import signal
 import socket
 import ssl
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import trustme
 
 from readiness.demo import MODES, DemoServer, create_app
 from readiness.demo.app import CSP, PRODUCTS
@@ -386,48 +386,25 @@ def test_stop_cuts_short_a_slow_request() -> None:
     slow.join(2)
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl CLI")
 def test_https_adds_hsts_and_secure_host_cookie(tmp_path: Path) -> None:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    ca = trustme.CA()
+    ca_pem = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_pem))
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
     with DemoServer("healthy", ssl_context=context) as server, requests.Session() as session:
         assert server.url.startswith("https://127.0.0.1:")
         # Per request, not session.verify: REQUESTS_CA_BUNDLE in the environment would win.
-        home = session.get(server.url + "/", timeout=5, verify=str(cert))
+        home = session.get(server.url + "/", timeout=5, verify=str(ca_pem))
         cookie = session.post(
             server.url + "/login",
             data={"username": "demo", "password": "demo"},
             allow_redirects=False,
             timeout=5,
-            verify=str(cert),
+            verify=str(ca_pem),
         ).headers["Set-Cookie"]
         account = session.get(
-            server.url + "/account", allow_redirects=False, timeout=5, verify=str(cert)
+            server.url + "/account", allow_redirects=False, timeout=5, verify=str(ca_pem)
         )
     assert home.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert cookie.startswith("__Host-session=")
