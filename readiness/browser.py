@@ -3,8 +3,9 @@ or the system one.
 
 Within Playwright's builds and the system's, the headless shell (Chromium's "old headless"
 build, made for automation; Playwright itself runs it for headless launches) comes before the
-full browser: it opens a page in 50-100 ms where the full build in new-headless mode takes
-250 ms, and launches in half the time, with the same Blink and the same metrics.
+full browser: it opens a page in 65-80 ms where the full build in new-headless mode takes
+about 300 ms, and launches faster, with the same Blink and the same metrics
+(benchmarks/browser_breakdown.py).
 
 ``discover_chromium`` always returns a concrete executable path (also for Playwright's managed
 browser), so a run can log exactly which binary produced its measurements.
