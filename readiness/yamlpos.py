@@ -50,9 +50,15 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
 
     Duplicate keys are an error here, where PyYAML would silently keep the last one.
     """
+    lines: dict[Path_, int] = {}
+    loader = _Loader(text)  # safe: _Loader is a SafeLoader
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # safe: _Loader is a SafeLoader
+        # Parsed once: the node gives the lines, then the data (what yaml.load does). The walk
+        # comes first: constructing folds merge keys (<<) into the node in place.
+        node = loader.get_single_node()
+        if node is not None:
+            _walk(node, (), lines)
+        data = None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
@@ -63,9 +69,8 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
         raise YamlError(f"invalid YAML: {problem}", return_line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}") from None
-    lines: dict[Path_, int] = {}
-    if node is not None:
-        _walk(node, (), lines)
+    finally:
+        loader.dispose()
     return data, lines
 
 
