@@ -11,6 +11,7 @@ load_stats.py), never by reading its console; the console is kept only to explai
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import json
 import os
@@ -75,12 +76,14 @@ def free_port() -> int:
 
 @dataclass
 class MasterSpec:
-    """Locust's distributed mode: a master on bind_host:port waiting for `expect` workers."""
+    """Locust's distributed mode: a master on bind_host:port with `expect` workers, which it
+    forks itself (``local``: Locust's --processes) or waits for (remote workers)."""
 
     bind_host: str
     port: int
     expect: int
     max_wait_s: int
+    local: bool = False
 
 
 @dataclass
@@ -92,7 +95,6 @@ class LoadPlan:
     spawn_rate: float
     run_time_s: int | None
     timeout_s: float  # the whole run, start-up included; then Locust is stopped
-    local_workers: int = 0  # forked by the master (--processes); needs ``master`` for its port
     master: MasterSpec | None = None
     python: str = sys.executable
     env: dict[str, str] = field(default_factory=dict)  # extra variables (secret headers)
@@ -101,11 +103,14 @@ class LoadPlan:
     def prefix(self) -> Path:
         return self.out_dir / "locust"
 
-    def locust(self) -> list[str]:
-        return [self.python, "-m", "locust", "-f", str(self.locustfile)]
+    @property
+    def local_workers(self) -> int:
+        """Workers the master forks itself (0: none, or remote ones)."""
+        return self.master.expect if self.master is not None and self.master.local else 0
 
     def main_command(self) -> list[str]:
-        cmd = [*self.locust(), "--headless", "-H", self.host, "--only-summary"]
+        cmd = [self.python, "-m", "locust", "-f", str(self.locustfile), "--headless"]
+        cmd += ["-H", self.host, "--only-summary"]
         cmd += ["--csv", str(self.prefix), "--csv-full-history", "--json-file", str(self.prefix)]
         # Failed requests are findings, judged by the checks; a non-zero exit means a crash.
         cmd += ["--exit-code-on-error", "0"]
@@ -120,20 +125,20 @@ class LoadPlan:
     def _distributed(self, master: MasterSpec) -> list[str]:
         cmd = ["--master-bind-host", master.bind_host, "--master-bind-port", str(master.port)]
         cmd += ["--expect-workers-max-wait", str(master.max_wait_s)]
-        if self.local_workers:
+        if master.local:
             # --processes implies --master and --expect-workers N (Locust refuses --master
             # with it); the forked workers connect to --master-host/--master-port.
-            cmd += ["--processes", str(self.local_workers)]
+            cmd += ["--processes", str(master.expect)]
             return [*cmd, "--master-host", master.bind_host, "--master-port", str(master.port)]
         return ["--master", *cmd, "--expect-workers", str(master.expect)]
 
-    def worker_command(self, master_host: str, locustfile: str | None = None) -> list[str]:
-        """A remote worker's command (mode: master); ``locustfile='-'`` downloads it from the
-        master. Local workers are forked by the master instead (``_distributed``)."""
+    def worker_command(self, master_host: str, locustfile: str) -> list[str]:
+        """The command a remote worker is started with (mode: master), as printed for a person
+        to run on another machine; ``locustfile='-'`` downloads it from the master. Local
+        workers are forked by the master instead (``_distributed``)."""
         assert self.master is not None
-        cmd = [self.python, "-m", "locust", "-f", locustfile or str(self.locustfile), "--worker"]
-        cmd += ["--master-host", master_host, "--master-port", str(self.master.port)]
-        return [*cmd, "--exit-code-on-error", "0"]
+        cmd = ["locust", "-f", locustfile, "--worker", "--master-host", master_host]
+        return [*cmd, "--master-port", str(self.master.port), "--exit-code-on-error", "0"]
 
 
 @dataclass
@@ -142,12 +147,18 @@ class LoadRun:
 
     returncode: int | None
     wall_s: float
-    commands: list[list[str]]
-    logs: list[Path]
+    command: list[str]
+    # One log: local workers are forked by the master and write to its output (their lines,
+    # a traceback included, land in locust.log too).
+    log: Path
     timed_out: bool = False
     error: str | None = None
-    tail: str = ""
     workers: dict[str, Any] | None = None  # WORKERS_FILE: the master's account of its workers
+
+    @functools.cached_property
+    def tail(self) -> str:
+        """Locust's last output lines, read once when first asked for (to explain a failure)."""
+        return output_tail(self.log)
 
 
 def run_locust(plan: LoadPlan) -> LoadRun:
@@ -156,26 +167,27 @@ def run_locust(plan: LoadPlan) -> LoadRun:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOCUST_")}
     env["PYTHONUNBUFFERED"] = "1"  # the log tail must be complete when Locust crashes
     env.update(plan.env)
-    # One process: local workers are forked by it and share its log (their output, a
-    # traceback included, lands in locust.log too).
     command, log = plan.main_command(), plan.out_dir / "locust.log"
     started = time.monotonic()
     try:
         main = _spawn(command, log, plan.out_dir, env)
     except OSError as exc:
-        return LoadRun(None, 0.0, [command], [log], error=f"could not start Locust: {exc}")
+        return LoadRun(None, 0.0, command, log, error=f"could not start Locust: {exc}")
+    # Wait for the master (woken at its exit, not polled). A lost local worker is the
+    # master's to notice (its heartbeat check): the generated locustfile then ends the run
+    # and says so in WORKERS_FILE.
+    timed_out = False
     try:
-        timed_out = _supervise(main, started + plan.timeout_s)
+        main.wait(plan.timeout_s)
+    except subprocess.TimeoutExpired:
+        timed_out = True
     finally:
-        # Ctrl-C or an error in the gate: no Locust process may outlive it.
+        # An overrun, or Ctrl-C or an error in the gate: no Locust process may outlive it.
         _stop(main)
         _kill_group(main.pid)
-    wall = time.monotonic() - started
-    run = LoadRun(main.returncode, wall, [command], [log], timed_out)
+    run = LoadRun(main.returncode, time.monotonic() - started, command, log, timed_out)
     run.workers = _read_workers(plan.out_dir / WORKERS_FILE)
     run.error = _failure(run, plan)
-    if run.error:
-        run.tail = output_tail(run.logs)
     return run
 
 
@@ -188,18 +200,6 @@ def _spawn(cmd: list[str], log: Path, cwd: Path, env: dict[str, str]) -> subproc
         return subprocess.Popen(
             cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
-
-
-def _supervise(main: subprocess.Popen, deadline: float) -> bool:
-    """Wait for the master (woken at its exit, not polled); True if it overran and was
-    stopped. A lost local worker is the master's to notice (its heartbeat check): the
-    generated locustfile then ends the run and says so in WORKERS_FILE."""
-    try:
-        main.wait(max(0.0, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        _stop(main)
-        return True
-    return False
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -235,8 +235,7 @@ def _failure(run: LoadRun, plan: LoadPlan) -> str | None:
     if run.timed_out:
         return f"Locust did not finish within {plan.timeout_s:.0f} s and was stopped"
     if run.returncode != 0:
-        text = output_tail(run.logs[:1])
-        if "No module named locust" in text:
+        if "No module named locust" in run.tail:
             return "Locust is not installed in this environment (pip install locust)"
         return f"Locust exited with code {run.returncode}"
     lost = (run.workers or {}).get("lost") or []
@@ -252,14 +251,10 @@ def _failure(run: LoadRun, plan: LoadPlan) -> str | None:
     return None
 
 
-def output_tail(logs: list[Path], lines: int = TAIL_LINES) -> str:
-    parts = []
-    for log in logs:
-        try:
-            text = log.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        tail = [line for line in text.splitlines() if line.strip()][-lines:]
-        if tail:
-            parts.append(f"--- {log.name} ---\n" + "\n".join(tail))
-    return "\n".join(parts)
+def output_tail(log: Path, lines: int = TAIL_LINES) -> str:
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    tail = [line for line in text.splitlines() if line.strip()][-lines:]
+    return f"--- {log.name} ---\n" + "\n".join(tail) if tail else ""

@@ -117,8 +117,8 @@ def _with_workers(tmp_path: Path, user_locustfile: str, workers: int, **changes)
         client="fast", verify=True, timeout_s=5, out_dir=str(out), abort=None,
         local_workers=workers,
     )  # fmt: skip
-    plan = _plan(tmp_path, out_dir=out, users=4, spawn_rate=10, local_workers=workers)
-    plan.master = MasterSpec("127.0.0.1", free_port(), workers, 20)
+    plan = _plan(tmp_path, out_dir=out, users=4, spawn_rate=10)
+    plan.master = MasterSpec("127.0.0.1", free_port(), workers, 20, local=True)
     plan.locustfile = tmp_path / "locustfile.py"
     plan.locustfile.write_text(render(scenario, user))
     for key, value in changes.items():

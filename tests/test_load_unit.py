@@ -281,7 +281,7 @@ def test_user_locustfile_is_wrapped_not_replaced_by_the_scenario(tmp_path: Path)
 
 
 def test_plan_commands_use_locusts_own_distributed_mode(tmp_path: Path) -> None:
-    remote = LoadPlan(tmp_path / "lf.py", tmp_path, "http://127.0.0.1:1", 8, 4.0, 5, 40.0, 0,
+    remote = LoadPlan(tmp_path / "lf.py", tmp_path, "http://127.0.0.1:1", 8, 4.0, 5, 40.0,
                       MasterSpec("0.0.0.0", 5599, 2, 30))  # fmt: skip
     main = remote.main_command()
     for flag in ("--headless", "--csv-full-history", "--master", "--expect-workers"):
@@ -299,8 +299,8 @@ def test_plan_commands_use_locusts_own_distributed_mode(tmp_path: Path) -> None:
 def test_local_workers_are_forked_by_the_master(tmp_path: Path) -> None:
     # --processes: Locust forks the workers after its import (no second import each); it
     # implies --master and --expect-workers, which it refuses alongside.
-    local = LoadPlan(tmp_path / "lf.py", tmp_path, "http://127.0.0.1:1", 8, 4.0, 5, 40.0, 2,
-                     MasterSpec("127.0.0.1", 5599, 2, 30))  # fmt: skip
+    local = LoadPlan(tmp_path / "lf.py", tmp_path, "http://127.0.0.1:1", 8, 4.0, 5, 40.0,
+                     MasterSpec("127.0.0.1", 5599, 2, 30, local=True))  # fmt: skip
     main = local.main_command()
     assert main[main.index("--processes") + 1] == "2"
     assert "--master" not in main and "--expect-workers" not in main

@@ -129,7 +129,7 @@ def load_results(gate: GateRun, load: Component, request: pytest.FixtureRequest)
     out_dir.mkdir(parents=True, exist_ok=True)
     plan = _plan(gate, load, out_dir)
     results = LoadResults(settings)
-    if plan.master is not None and settings.mode == "master":
+    if settings.mode == "master":
         results.worker_command = _announce_master(gate, load, plan, request.config)
     results.run = run = run_locust(plan)
     if run.error:
@@ -183,7 +183,7 @@ def _plan(gate: GateRun, comp: Component, out_dir: Path) -> LoadPlan:
         )
     elif local_workers:
         # Local workers talk to the master on loopback only, on a port free right now.
-        master = MasterSpec("127.0.0.1", free_port(), local_workers, START_GRACE_S)
+        master = MasterSpec("127.0.0.1", free_port(), local_workers, START_GRACE_S, local=True)
     waiting = master.max_wait_s if master else 0
     staged = bool(settings.stages) and user_file is None
     return LoadPlan(
@@ -194,7 +194,6 @@ def _plan(gate: GateRun, comp: Component, out_dir: Path) -> LoadPlan:
         spawn_rate=settings.spawn_rate,
         run_time_s=None if staged else settings.duration_s,
         timeout_s=settings.planned_seconds + START_GRACE_S + waiting,
-        local_workers=local_workers,
         master=master,
         env=secrets,
     )
@@ -245,7 +244,7 @@ def _announce_master(gate: GateRun, load: Component, plan: LoadPlan, config: pyt
     # `-f -` downloads the generated locustfile from the master; a user's own locustfile
     # must be on the worker (the master's copy imports it by path).
     source = load.settings.locustfile or "-"
-    command = " ".join(plan.worker_command(host, source)[2:])  # `locust ...`, no python
+    command = " ".join(plan.worker_command(host, source))
     line = (
         f"load: the Locust master waits for {plan.master.expect} worker(s);"
         f" start each with: {command}"
@@ -279,7 +278,6 @@ def _read(results: LoadResults, out_dir: Path, settings: Settings) -> None:
         results.history = parse_history_csv(history.read_text(encoding="utf-8"))
     if total.requests == 0:
         results.error = _nothing_completed(results, settings)
-        results.tail = results.run.tail if results.run else ""
         return
     if history.is_file():
         results.series = time_series(results.history, total)

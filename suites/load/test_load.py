@@ -67,7 +67,7 @@ def _commands(results: LoadResults) -> list[Evidence]:
     }
     if results.worker_command:
         found["remote_worker_command"] = results.worker_command
-    shown = "\n".join(" ".join(c) for c in run.commands)
+    shown = " ".join(run.command)
     return [evidence.text("Locust command(s)", shown), evidence.json("Locust run", found)]
 
 
