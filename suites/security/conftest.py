@@ -191,5 +191,10 @@ def exposed(seen: Seen, not_found: Seen | None) -> bool:
     return "<html" not in seen.body[:500].lower() or seen.url.endswith("/server-status")
 
 
+def inspected(pages: list[Seen], login: Seen | None, exposure: Exposure) -> list[Seen]:
+    """The responses judged for debug output: the pages, the login, the 404, extra paths."""
+    return [s for s in [*pages, login, exposure.not_found, *exposure.extra] if s is not None]
+
+
 def debug_output(seen: Seen) -> str | None:
     return content.stack_trace(seen.body) if seen.status >= 400 else None

@@ -136,11 +136,16 @@ def version_banners(headers: dict[str, str]) -> dict[str, str]:
     return found
 
 
+def _cors(headers: dict[str, str]) -> tuple[str | None, bool]:
+    """(Access-Control-Allow-Origin, whether credentials are allowed) of an answer."""
+    lowered = {k.lower(): v.strip() for k, v in headers.items()}
+    credentials = lowered.get("access-control-allow-credentials", "").lower() == "true"
+    return lowered.get("access-control-allow-origin"), credentials
+
+
 def cors_problem(headers: dict[str, str], origin: str) -> str | None:
     """What is wrong with the CORS answer to a request from a foreign ``origin``."""
-    lowered = {k.lower(): v.strip() for k, v in headers.items()}
-    allow = lowered.get("access-control-allow-origin")
-    credentials = lowered.get("access-control-allow-credentials", "").lower() == "true"
+    allow, credentials = _cors(headers)
     if allow is None:
         return None
     if allow == "*" and credentials:
@@ -159,9 +164,8 @@ def cors_reflects_with_credentials(headers: dict[str, str], origin: str) -> bool
     (``*`` with credentials is refused by browsers; the check still flags it as a
     misconfiguration, but the grade, like the Observatory's, does not count it as universal.)
     """
-    lowered = {k.lower(): v.strip() for k, v in headers.items()}
-    credentials = lowered.get("access-control-allow-credentials", "").lower() == "true"
-    return credentials and lowered.get("access-control-allow-origin") == origin
+    allow, credentials = _cors(headers)
+    return credentials and allow == origin
 
 
 def reflected_unescaped(body: str, canary: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -24,6 +25,11 @@ class Seen:
     body: str = ""
     location: str | None = None
     error: str | None = None
+
+    @cached_property
+    def resources(self) -> list[content.Resource]:
+        """The subresources the body loads, parsed once however many checks ask."""
+        return content.resources(self.body, self.url)
 
 
 def _cookie_lines(response: requests.Response) -> list[str]:
@@ -99,7 +105,7 @@ def directories(pages: list[Seen], target: str) -> list[str]:
     found: dict[str, None] = {}
     host = urlsplit(target).netloc
     for page in pages:
-        for resource in content.resources(page.body, page.url):
+        for resource in page.resources:
             parts = urlsplit(resource.url)
             if parts.netloc == host and "/" in parts.path.strip("/"):
                 found[parts.path.rsplit("/", 1)[0] + "/"] = None

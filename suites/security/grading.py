@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from . import content, cookies, csp, headers
 from .content import Resource
 from .modifiers import BONUS_FLOOR, GRADES, POINTS, TABLE, Modifier
+from .record import header
 
 
 @dataclass
@@ -34,7 +35,7 @@ class Observations:
     legacy_tls: bool = False
 
     def header(self, name: str) -> str | None:
-        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
+        return header(self.headers, name)
 
 
 def _csp(obs: Observations) -> str:

@@ -4,6 +4,7 @@ the value seen, the URL, and why the control matters."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from readiness import evidence
 from readiness.model import Evidence
@@ -38,24 +39,17 @@ def judged(
 
 def over_pages(check, rows: list[tuple[str, str | None, Judgement]], *, expected: str) -> None:
     """One verdict per page; the check passes when every page passes."""
-    failing = [(url, j) for url, _, j in rows if not j.ok]
-    first = failing[0] if failing else (rows[0][0], rows[0][2])
+    failing = [row for row in rows if not row[2].ok]
+    url, seen, verdict = failing[0] if failing else rows[0]
     table = evidence.table(
         "per page",
         ["URL", "value seen", "verdict"],
         [(evidence.redact_url(u), v or "(absent)", j.message) for u, v, j in rows],
     )
-    seen = next(v for u, v, _ in rows if u == first[0])
-    verdict = first[1]
-    if failing and len(failing) > 1:
-        verdict = Judgement(
-            False,
-            verdict.summary,
-            verdict.why,
-            (*verdict.problems, f"and {len(failing) - 1} more page(s)"),
-            verdict.notes,
-        )
-    judged(check, verdict, first[0], seen, expected=expected, extra=[table])
+    if len(failing) > 1:
+        more = f"and {len(failing) - 1} more page(s)"
+        verdict = replace(verdict, problems=(*verdict.problems, more))
+    judged(check, verdict, url, seen, expected=expected, extra=[table])
 
 
 def header(headers: dict[str, str], name: str) -> str | None:

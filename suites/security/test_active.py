@@ -25,12 +25,25 @@ def _send(http: requests.Session, target: str, probe, value: str, timeout: float
     )
 
 
-def _active(check, settings) -> bool:
+def _active(check, settings) -> None:
+    """Skip (recorded, with the reason) unless the probes are opted in and configured."""
     if not settings.active:
         check.skip(OFF)
     if not settings.active_probes:
         check.skip("security.active is on, but no active_probes (path, param) are configured")
-    return True
+
+
+def _probed(check, why: str, rows: list, problems: list[str], *, clean: str, expected: str):
+    """Record the verdict over every probed parameter, with one table row per probe."""
+    verdict = Judgement(not problems, f"{len(rows)} parameter(s) probed", why, tuple(problems))
+    judged(
+        check,
+        verdict,
+        rows[0][1],
+        "; ".join(problems) or clean,
+        expected=expected,
+        extra=[evidence.table("probes", ["method", "URL", "status", "verdict"], rows)],
+    )
 
 
 @pytest.mark.check("security.active.xss", title="No reflected XSS (canary)", blocking=True)
@@ -44,14 +57,13 @@ def test_active_xss(check, settings, http, target: str, timeout) -> None:
         rows.append((probe.method, seen.url, seen.status, "reflected raw" if hit else "ok"))
         if hit:
             problems.append(f"{probe.path}?{probe.param}= reflects {marker!r} unescaped")
-    verdict = Judgement(not problems, f"{len(rows)} parameter(s) probed", XSS_WHY, tuple(problems))
-    judged(
+    _probed(
         check,
-        verdict,
-        rows[0][1],
-        "; ".join(problems) or "canary escaped or absent",
+        XSS_WHY,
+        rows,
+        problems,
+        clean="canary escaped or absent",
         expected="markup characters escaped",
-        extra=[evidence.table("probes", ["method", "URL", "status", "verdict"], rows)],
     )
 
 
@@ -69,12 +81,11 @@ def test_active_sqli(check, settings, http, target: str, timeout) -> None:
         rows.append((probe.method, quoted.url, quoted.status, kind or "ok"))
         if kind:
             problems.append(f"{probe.path}?{probe.param}=1' shows a {kind} error")
-    verdict = Judgement(not problems, f"{len(rows)} parameter(s) probed", SQL_WHY, tuple(problems))
-    judged(
+    _probed(
         check,
-        verdict,
-        rows[0][1],
-        "; ".join(problems) or "no SQL error signatures",
+        SQL_WHY,
+        rows,
+        problems,
+        clean="no SQL error signatures",
         expected="no database error text",
-        extra=[evidence.table("probes", ["method", "URL", "status", "verdict"], rows)],
     )

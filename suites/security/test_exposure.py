@@ -7,10 +7,10 @@ import pytest
 from readiness import evidence
 
 from . import content
-from .conftest import Exposure, debug_output, exposed, https_only
+from .conftest import Exposure, debug_output, exposed, https_only, inspected
 from .gather import FOREIGN_ORIGIN
 from .judgement import Judgement
-from .record import judged
+from .record import header, judged
 
 CORS_WHY = (
     "A CORS policy that trusts any origin with credentials lets every website read this site's"
@@ -32,7 +32,7 @@ def test_cors(check, cors) -> None:
     rows, by_problem = [], {}
     for url, seen in cors:
         problem = content.cors_problem(seen.headers, FOREIGN_ORIGIN)
-        allow = seen.headers.get("Access-Control-Allow-Origin")
+        allow = header(seen.headers, "Access-Control-Allow-Origin")
         rows.append((url, allow or "(absent)", problem or "ok"))
         if problem:
             by_problem.setdefault(problem, []).append(url)
@@ -53,12 +53,10 @@ def test_cors(check, cors) -> None:
 
 @pytest.mark.check("security.banner", title="No version in Server / X-Powered-By")
 def test_banner(check, pages, exposure: Exposure) -> None:
-    seen = [*pages, *exposure.extra]
-    found = {s.url: content.version_banners(s.headers) for s in seen}
-    problems = tuple(f"{k}: {v}" for b in found.values() for k, v in b.items())
-    problems = tuple(dict.fromkeys(problems))
+    found = (content.version_banners(s.headers) for s in [*pages, *exposure.extra])
+    problems = tuple(dict.fromkeys(f"{k}: {v}" for b in found for k, v in b.items()))
     verdict = Judgement(not problems, "no version banners", BANNER_WHY, problems)
-    shown = "; ".join(problems) or str({k: pages[0].headers.get(k) for k in ("Server",)})
+    shown = "; ".join(problems) or str({"Server": header(pages[0].headers, "Server")})
     judged(check, verdict, pages[0].url, shown, expected="no product/version in banners")
 
 
@@ -94,7 +92,7 @@ def test_directory_listing(check, pages, exposure: Exposure) -> None:
 
 @pytest.mark.check("security.error_pages", title="No stack traces or debug pages")
 def test_error_pages(check, pages, login, exposure: Exposure) -> None:
-    seen = [s for s in [*pages, login, exposure.not_found, *exposure.extra] if s is not None]
+    seen = inspected(pages, login, exposure)
     hits = [(s, kind) for s in seen if (kind := debug_output(s))]
     problems = tuple(f"{s.url} ({s.status}): {kind}" for s, kind in hits)
     verdict = Judgement(not hits, f"{len(seen)} responses inspected", DEBUG_WHY, problems)
@@ -112,11 +110,7 @@ def test_error_pages(check, pages, login, exposure: Exposure) -> None:
 @https_only
 @pytest.mark.check("security.mixed_content", title="No http:// resources on https pages")
 def test_mixed_content(check, pages) -> None:
-    rows = [
-        (p.url, r)
-        for p in pages
-        for r in content.mixed_content(p.url, content.resources(p.body, p.url))
-    ]
+    rows = [(p.url, r) for p in pages for r in content.mixed_content(p.url, p.resources)]
     problems = tuple(f"{page}: <{r.tag}> {r.url}" for page, r in rows)
     verdict = Judgement(not rows, f"{len(pages)} page(s) scanned", MIXED_WHY, problems)
     judged(check, verdict, pages[0].url, "; ".join(problems) or "none", expected="https only")
@@ -127,7 +121,7 @@ def test_sri(check, pages) -> None:
     rows = [
         (p.url, r)
         for p in pages
-        for r in content.third_party_scripts_without_sri(p.url, content.resources(p.body, p.url))
+        for r in content.third_party_scripts_without_sri(p.url, p.resources)
     ]
     problems = tuple(f"{page}: <{r.tag}> {r.url} without integrity" for page, r in rows)
     verdict = Judgement(not rows, f"{len(pages)} page(s) scanned", SRI_WHY, problems)

@@ -9,13 +9,13 @@ from readiness import evidence
 from readiness.config import Threshold
 
 from . import content, grading
-from .conftest import Exposure, debug_output, exposed
+from .conftest import Exposure, debug_output, exposed, inspected
 from .gather import FOREIGN_ORIGIN
 
 
 def observations(main_page, login, redirect, cors, exposure: Exposure, tls, https, pages):
     cookie_lines = [*main_page.cookie_lines, *(login.cookie_lines if login else [])]
-    seen = [s for s in [*pages, login, exposure.not_found, *exposure.extra] if s is not None]
+    seen = inspected(pages, login, exposure)
     return grading.Observations(
         https=https,
         headers=main_page.headers,
@@ -24,7 +24,7 @@ def observations(main_page, login, redirect, cors, exposure: Exposure, tls, http
         cors_problem=any(
             content.cors_reflects_with_credentials(s.headers, FOREIGN_ORIGIN) for _, s in cors
         ),
-        resources=content.resources(main_page.body, main_page.url),
+        resources=main_page.resources,
         page_url=main_page.url,
         banners=any(content.version_banners(s.headers) for s in seen),
         exposed_paths=any(exposed(s, exposure.not_found) for s in exposure.sensitive),

@@ -13,7 +13,8 @@ from .record import header, over_pages
 
 
 def _per_page(pages, name: str, judge: Callable[[str | None], Judgement]):
-    return [(p.url, header(p.headers, name), judge(header(p.headers, name))) for p in pages]
+    values = [(p.url, header(p.headers, name)) for p in pages]
+    return [(url, value, judge(value)) for url, value in values]
 
 
 @pytest.mark.check("security.csp", title="Content-Security-Policy is present and strict")

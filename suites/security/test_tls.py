@@ -23,10 +23,7 @@ def _handshake(check, tls: TlsFacts) -> tlsinfo.Handshake:
     return tls.handshake
 
 
-def _cert_evidence(tls: TlsFacts) -> list:
-    cert = tls.handshake.certificate if tls.handshake else None
-    if cert is None:
-        return []
+def _cert_evidence(cert: tlsinfo.Certificate) -> list:
     return [
         evidence.json(
             "certificate",
@@ -88,7 +85,7 @@ def test_cert_valid(check, tls: TlsFacts, target: str) -> None:
         target,
         f"notAfter {cert.not_after.isoformat()}",
         expected="within its validity period",
-        extra=_cert_evidence(tls),
+        extra=_cert_evidence(cert),
     )
 
 
@@ -106,7 +103,7 @@ def test_cert_expiry(check, tls: TlsFacts, settings, target: str) -> None:
         evidence=[
             evidence.url("URL", target),
             evidence.text("why it matters", CERT_WHY),
-            *_cert_evidence(tls),
+            *_cert_evidence(cert),
         ],
     )
 
@@ -121,13 +118,13 @@ def test_cert_hostname(check, tls: TlsFacts, target: str) -> None:
     names = ", ".join([*cert.dns_names, *cert.ip_addresses]) or "(no subjectAltName)"
     problems = () if ok else (f"{tls.host} is not among {names}",)
     verdict = Judgement(ok, f"{tls.host} in subjectAltName", CERT_WHY, problems)
-    judged(check, verdict, target, names, expected=tls.host, extra=_cert_evidence(tls))
+    judged(check, verdict, target, names, expected=tls.host, extra=_cert_evidence(cert))
 
 
 @https_only
 @pytest.mark.check("security.cert.trusted", title="Certificate chain is trusted", blocking=True)
 def test_cert_trusted(check, tls: TlsFacts, target: str, cafile) -> None:
-    _handshake(check, tls)
+    cert = _handshake(check, tls).certificate
     ok = tls.chain_error is None
     trust = "system store" + (f" + {cafile}" if cafile else "")
     verdict = Judgement(
@@ -142,7 +139,7 @@ def test_cert_trusted(check, tls: TlsFacts, target: str, cafile) -> None:
         target,
         tls.chain_error or "verified",
         expected=f"trusted by {trust}",
-        extra=_cert_evidence(tls),
+        extra=_cert_evidence(cert),
     )
 
 
@@ -153,5 +150,5 @@ def test_cert_self_signed(check, tls: TlsFacts, target: str) -> None:
     problems = ("self-signed: issuer equals subject",) if cert.self_signed else ()
     verdict = Judgement(not cert.self_signed, f"issued by {cert.issuer}", CERT_WHY, problems)
     judged(
-        check, verdict, target, cert.issuer, expected="issued by a CA", extra=_cert_evidence(tls)
+        check, verdict, target, cert.issuer, expected="issued by a CA", extra=_cert_evidence(cert)
     )

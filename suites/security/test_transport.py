@@ -23,13 +23,12 @@ REDIRECT_WHY = (
 
 @pytest.mark.check("security.https", title="HTTPS available", blocking=True)
 def test_https(check, target: str, https: bool, main_page) -> None:
-    if https:
-        ok = main_page.error is None
-        verdict = Judgement(ok, f"served over HTTPS ({main_page.status})", HTTPS_WHY)
-        if not ok:
-            verdict = Judgement(False, "HTTPS request failed", HTTPS_WHY, (main_page.error,))
-    else:
+    if not https:
         verdict = Judgement(False, "served over plain HTTP", HTTPS_WHY, ("target is not https",))
+    elif main_page.error:
+        verdict = Judgement(False, "HTTPS request failed", HTTPS_WHY, (main_page.error,))
+    else:
+        verdict = Judgement(True, f"served over HTTPS ({main_page.status})", HTTPS_WHY)
     judged(check, verdict, target, target.split(":")[0], expected="https")
 
 
