@@ -1,6 +1,6 @@
 """TLS checks against real HTTPS servers on 127.0.0.1, with certificates made at test time:
 valid, expired, expiring soon, wrong host, self-signed, untrusted; TLS 1.2-only, 1.3-capable,
-1.3-only and TLS 1.0-accepting servers."""
+1.3-only, TLS 1.0-accepting and TLS 1.0-only servers."""
 
 from __future__ import annotations
 
@@ -179,3 +179,16 @@ def test_tls_10_still_accepted_fails_legacy(run_gate, https_server, ca, tmp_path
     assert "TLS 1.0 still accepted" in legacy["message"]
     assert "TLS 1.1 still accepted" in legacy["message"]
     assert result.check("security.tls.version")["outcome"] == "passed"
+
+
+def test_tls_10_only_server_fails_its_checks_instead_of_erroring(
+    run_gate, https_server, ca, tmp_path
+) -> None:
+    # The verified handshake (for the chain) cannot agree on a version with this server: that
+    # is a failed trust check with its reason, not an error in every TLS check.
+    url = https_server(_context("1.0", "1.0"), "127.0.0.1")
+    seen = outcomes(_run(run_gate, tmp_path, url, ca))
+    assert not [i for i, o in seen.items() if o in ("errored", "skipped")], seen
+    assert seen["security.tls.version"] == "failed"
+    assert seen["security.tls.legacy"] == "failed"
+    assert seen["security.cert.trusted"] == "failed"
