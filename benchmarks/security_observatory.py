@@ -57,12 +57,14 @@ def ours(tmp: Path) -> tuple[int, str]:
          "-k", "not active", "--report-dir", str(tmp / "reports")],
         cwd=REPO, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
+    # Before reading the report: reports/latest is shared by every app's run, so a run that
+    # wrote none would otherwise be scored with the previous app's grade.
+    if proc.returncode not in (0, 1):
+        raise SystemExit(proc.stderr[-2000:])
     data = json.loads((tmp / "reports" / "latest" / "readiness.json").read_text())
     check = next(c for comp in data["components"] for c in comp["checks"]
                  if c["id"] == "security.grade")  # fmt: skip
     grade = next(e["content"] for e in check["evidence"] if e["label"] == "grade")
-    if proc.returncode not in (0, 1):
-        raise SystemExit(proc.stderr[-2000:])
     return grade["points"], grade["grade"]
 
 
