@@ -28,7 +28,7 @@ from readiness.load_stats import (
     parse_stats_json,
     time_series,
 )
-from readiness.plugin import component_for, require_component
+from readiness.plugin import component_for, gate_run, require_component
 from readiness.recorder import NOT_APPLICABLE, not_applicable
 from readiness.waivers import matches
 
@@ -62,7 +62,7 @@ def endpoints(comp: Component, gate: GateRun | None) -> list[Endpoint]:
 
 
 def endpoint_threshold(comp: Component, endpoint: Endpoint, key: str) -> Threshold | None:
-    return getattr(endpoint, key) or comp.thresholds.get(key) or DEFAULTS.get(key)
+    return getattr(endpoint, key) or threshold(comp, key)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -71,8 +71,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     comp = component_for(metafunc.config, SUITE_DIR)
     if key is None or "endpoint" not in metafunc.fixturenames or comp is None:
         return
-    from readiness.plugin import gate_run
-
     chosen = [
         e for e in endpoints(comp, gate_run(metafunc.config)) if endpoint_threshold(comp, e, key)
     ]
@@ -270,24 +268,28 @@ def _nothing_completed(results: LoadResults, settings: Settings) -> str:
 
 
 def _read(results: LoadResults, out_dir: Path, settings: Settings) -> None:
-    stats = out_dir / "locust.json"
-    results.entries = parse_stats_json(stats.read_text(encoding="utf-8"))
+    # run_locust made sure Locust wrote its statistics.
+    results.entries = parse_stats_json((out_dir / "locust.json").read_text(encoding="utf-8"))
     results.total = total = aggregate(results.entries)
-    history = out_dir / "locust_stats_history.csv"
-    if history.is_file():
-        results.history = parse_history_csv(history.read_text(encoding="utf-8"))
+    history = _text(out_dir / "locust_stats_history.csv")
+    if history is not None:
+        results.history = parse_history_csv(history)
     if total.requests == 0:
         results.error = _nothing_completed(results, settings)
         return
-    if history.is_file():
+    if history is not None:
         results.series = time_series(results.history, total)
         (out_dir / "timeseries.svg").write_text(svg_chart(results.series), encoding="utf-8")
         results.chart = f"{out_dir.name}/timeseries.svg"  # relative to the run directory
-    for name, attr in (("errors.json", "failures"), ("exceptions.json", "exceptions")):
-        path = out_dir / name
-        if path.is_file():
-            text = path.read_text(encoding="utf-8")
-            setattr(results, attr, parse_errors(text) if attr == "failures" else json.loads(text))
-    abort = out_dir / "abort.json"
-    if abort.is_file():
-        results.abort = json.loads(abort.read_text(encoding="utf-8"))
+    # Written by the generated locustfile's hooks (readiness/load_template.py).
+    if (errors := _text(out_dir / "errors.json")) is not None:
+        results.failures = parse_errors(errors)
+    if (exceptions := _text(out_dir / "exceptions.json")) is not None:
+        results.exceptions = json.loads(exceptions)
+    if (abort := _text(out_dir / "abort.json")) is not None:
+        results.abort = json.loads(abort)
+
+
+def _text(path: Path) -> str | None:
+    """A file Locust or the locustfile may have written (None: it did not)."""
+    return path.read_text(encoding="utf-8") if path.is_file() else None

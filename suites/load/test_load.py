@@ -121,22 +121,38 @@ def _failures(results: LoadResults) -> list[Evidence]:
     return found
 
 
-def _percentile(check, results: LoadResults, key: str, limit: Threshold) -> None:
-    total = usable(check, results)
-    if total is None:
-        return
-    value = total.percentile(PERCENTILES[key])
+def _judge_percentile(
+    check,
+    results: LoadResults,
+    entry: EntryStats,
+    key: str,
+    limit: Threshold,
+    shown: list[Evidence],
+    endpoint: str | None = None,
+) -> None:
+    """Judge ``entry``'s percentile ``key``: the run's totals, or one endpoint's."""
+    value = entry.percentile(PERCENTILES[key])
     if value is None:
-        check.no_data("Locust recorded no response times")
+        where = f" for {endpoint!r}" if endpoint else ""
+        check.no_data(f"Locust recorded no response times{where}")
         return
+    subject = f"{endpoint}: " if endpoint else ""
     check.metric(
         value,
         threshold=limit,
         unit="ms",
-        message=f"{key.removesuffix('_ms')} {value:g} ms over {total.requests} requests"
-        f" (good at {limit.good:g}, poor at {limit.poor:g}){_aborted(results)}",
-        evidence=[_endpoint_table(results), *_series(results), *_commands(results)],
+        message=f"{subject}{key.removesuffix('_ms')} {value:g} ms over {entry.requests}"
+        f" requests (good at {limit.good:g}, poor at {limit.poor:g}){_aborted(results)}",
+        evidence=shown,
     )
+
+
+def _percentile(check, results: LoadResults, key: str, limit: Threshold) -> None:
+    total = usable(check, results)
+    if total is None:
+        return
+    shown = [_endpoint_table(results), *_series(results), *_commands(results)]
+    _judge_percentile(check, results, total, key, limit, shown)
 
 
 @requires("p50_ms")
@@ -166,18 +182,8 @@ def _endpoint_percentile(check, results: LoadResults, endpoint: Endpoint, key: s
         check.no_data(f"no requests named {endpoint.id!r} in the run (names: {names})")
         return
     limit = endpoint_threshold(load, endpoint, key)
-    value = entry.percentile(PERCENTILES[key])
-    if value is None:
-        check.no_data(f"Locust recorded no response times for {endpoint.id!r}")
-        return
-    check.metric(
-        value,
-        threshold=limit,
-        unit="ms",
-        message=f"{endpoint.id}: {key.removesuffix('_ms')} {value:g} ms over {entry.requests}"
-        f" requests (good at {limit.good:g}, poor at {limit.poor:g}){_aborted(results)}",
-        evidence=[_endpoint_table(results)],
-    )
+    shown = [_endpoint_table(results)]
+    _judge_percentile(check, results, entry, key, limit, shown, endpoint.id)
 
 
 @per_endpoint("p50_ms")
