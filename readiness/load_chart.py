@@ -32,12 +32,10 @@ def svg_chart(points: Sequence[Point]) -> str:
     for i, (label, colour, value) in enumerate(PANELS):
         top = i * (PANEL + GAP) + GAP
         values = [(p.t, value(p)) for p in points]
-        known = [v for _, v in values if v is not None]
-        peak = max(known, default=0) or 1
+        highest = max((v for _, v in values if v is not None), default=0)
+        peak = highest or 1  # the panel's scale (an all-zero line lies on the axis)
         parts.append(f'<text x="4" y="{top + 10}" fill="{colour}">{label}</text>')
-        parts.append(
-            f'<text x="4" y="{top + 26}" fill="#555">max {_num(max(known, default=0))}</text>'
-        )
+        parts.append(f'<text x="4" y="{top + 26}" fill="#555">max {_num(highest)}</text>')
         parts.append(
             f'<rect x="{LEFT}" y="{top}" width="{plot_w}" height="{PANEL}" fill="none"'
             ' stroke="#ddd"/>'

@@ -31,7 +31,6 @@ class EntryStats:
     requests: int
     failures: int
     histogram: dict[int, int]  # response time (ms, Locust's ~2-digit buckets) -> count
-    total_ms: float
     start: float  # epoch seconds of the first request
     last: float  # epoch seconds of the last request
     per_second: dict[int, int] = field(default_factory=dict)
@@ -53,10 +52,6 @@ class EntryStats:
     def error_ratio(self) -> float | None:
         return self.failures / self.requests if self.requests else None
 
-    @property
-    def avg_ms(self) -> float | None:
-        return self.total_ms / self.requests if self.requests else None
-
 
 def parse_stats_json(text: str) -> list[EntryStats]:
     """Entries of Locust's ``--json-file`` output (a list of serialised StatsEntry)."""
@@ -69,7 +64,6 @@ def parse_stats_json(text: str) -> list[EntryStats]:
                 requests=int(raw["num_requests"]),
                 failures=int(raw["num_failures"]),
                 histogram=_int_keys(raw.get("response_times") or {}),
-                total_ms=float(raw.get("total_response_time") or 0.0),
                 start=float(raw.get("start_time") or 0.0),
                 last=float(raw.get("last_request_timestamp") or raw.get("start_time") or 0.0),
                 per_second=_int_keys(raw.get("num_reqs_per_sec") or {}),
@@ -87,11 +81,10 @@ def _int_keys(mapping: dict[Any, Any]) -> dict[int, int]:
 def aggregate(entries: Iterable[EntryStats]) -> EntryStats:
     """All entries merged, as Locust's "Aggregated" row (histograms and seconds summed)."""
     entries = list(entries)
-    total = EntryStats(AGGREGATED, "", 0, 0, {}, 0.0, 0.0, 0.0)
+    total = EntryStats(AGGREGATED, "", 0, 0, {}, 0.0, 0.0)
     for e in entries:
         total.requests += e.requests
         total.failures += e.failures
-        total.total_ms += e.total_ms
         for target, source in (
             (total.histogram, e.histogram),
             (total.per_second, e.per_second),
