@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import closed_port, write_gates
+from helpers import GateRunResult, closed_port, write_gates
 
 pytestmark = pytest.mark.e2e
 
@@ -88,9 +88,20 @@ def gates(tmp_path: Path, url: str, load: str) -> str:
     return str(write_gates(tmp_path, text))
 
 
-def series(check: dict[str, Any]) -> list[list[Any]]:
-    found = next(e for e in check["evidence"] if e["label"] == "time series (for charts)")
-    return found["content"]["rows"]
+def shown(check: dict[str, Any], label: str) -> Any:
+    """The content of the check's evidence labelled ``label``."""
+    return next(e["content"] for e in check["evidence"] if e["label"] == label)
+
+
+def run_against_hang(run_gate, serve, tmp_path: Path, after_s: float, load: str) -> GateRunResult:
+    """The gate's run against a target that hangs ``after_s`` into the load; its hung
+    requests are released afterwards, whatever happened."""
+    app = HangsAfter(after_s)
+    path = gates(tmp_path, serve(app), load)
+    try:
+        return run_gate("--gates", path)
+    finally:
+        app.released.set()
 
 
 def test_fast_endpoint_meets_its_thresholds(run_gate, serve, tmp_path: Path) -> None:
@@ -168,23 +179,17 @@ endpoints: [{path: /, name: flaky}]
     # by the requests in flight when the run stops (at most one per user, 4 here) out of
     # hundreds, so 0.02 is a generous bound that still tells 25 % from 20 % or 30 %.
     assert abs(check["value"] - 0.25) <= 0.02, check["message"]
-    failures = next(e for e in check["evidence"] if e["label"] == "failures (grouped)")
-    (count, method, name, error) = failures["content"]["rows"][0]
+    (count, method, name, error) = shown(check, "failures (grouped)")["rows"][0]
     assert (method, name) == ("GET", "flaky") and "HTTP 500" in error and count > 10
 
 
 def test_a_target_that_stops_answering_is_down_until_the_end(
     run_gate, serve, tmp_path: Path
 ) -> None:
-    app = HangsAfter(1.5)
-    url = serve(app)
     # Nothing fails: every answer is a 200, the hung requests are cut off at the stop
     # (before the 10 s client timeout). Only the silence shows the outage.
-    path = gates(tmp_path, url, "users: 2\nduration: 5s\nendpoints: [{path: /, name: hang}]")
-    try:
-        result = run_gate("--gates", path)
-    finally:
-        app.released.set()
+    load = "users: 2\nduration: 5s\nendpoints: [{path: /, name: hang}]"
+    result = run_against_hang(run_gate, serve, tmp_path, 1.5, load)
     assert result.check("load.error_ratio")["value"] == 0
     check = result.check("load.availability")
     assert check["outcome"] == "warned", check["message"]
@@ -195,13 +200,8 @@ def test_a_target_that_stops_answering_is_down_until_the_end(
 def test_a_target_that_never_answers_is_down_not_unmeasured(
     run_gate, serve, tmp_path: Path
 ) -> None:
-    app = HangsAfter(0)
-    url = serve(app)
-    path = gates(tmp_path, url, "users: 2\nduration: 3s\nendpoints: [{path: /, name: hang}]")
-    try:
-        result = run_gate("--gates", path)
-    finally:
-        app.released.set()
+    load = "users: 2\nduration: 3s\nendpoints: [{path: /, name: hang}]"
+    result = run_against_hang(run_gate, serve, tmp_path, 0, load)
     check = result.check("load.availability")
     assert check["outcome"] == "warned" and check["value"] == 0, check["message"]
     p95 = result.check("load.p95")
@@ -223,7 +223,8 @@ stages:
 """,
     )
     result = run_gate("--gates", path)
-    users = [row[1] for row in series(result.check("load.p95")) if row[1] is not None]
+    rows = shown(result.check("load.p95"), "time series (for charts)")["rows"]
+    users = [row[1] for row in rows if row[1] is not None]
     assert max(users) == 5
     assert 2 in users
     # 2 before 5: the ramp's order, not just its levels.
@@ -251,12 +252,11 @@ endpoints: [{path: /w, name: w}]
     log = (load_dir / "locust.log").read_text()
     assert "2 workers connected" in log
     assert log.count("Got quit message from master") == 2
-    run = next(e for e in result.check("load.p95")["evidence"] if e["label"] == "Locust run")
-    assert run["content"]["local_workers"] == {
+    p95 = result.check("load.p95")
+    assert shown(p95, "Locust run")["local_workers"] == {
         "expected": 2, "connected": 2, "lost": [], "missing_after_s": None
     }  # fmt: skip
-    table = next(e for e in result.check("load.p95")["evidence"] if e["label"] == "per endpoint")
-    merged = table["content"]["rows"][0][2]
+    merged = shown(p95, "per endpoint")["rows"][0][2]
     # The master's total must be both workers' traffic: what the server answered, give or
     # take the requests cut off at stop. One worker's share alone would be about half.
     assert 0.9 * app.paths["/w"] <= merged <= app.paths["/w"]
@@ -323,8 +323,7 @@ def test_user_locustfile_with_syntax_error_errors_with_its_output(
         check = result.check(check_id)
         assert check["outcome"] == "errored"
         assert "Locust exited with code" in check["message"]
-        tail = next(e for e in check["evidence"] if e["label"] == "Locust output (last lines)")
-        assert "SyntaxError" in tail["content"]
+        assert "SyntaxError" in shown(check, "Locust output (last lines)")
 
 
 def test_abort_on_fail_stops_the_run_early(run_gate, serve, tmp_path: Path) -> None:
@@ -416,8 +415,8 @@ duration: 2s
         log.close()
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"start each with: {command}" in result.stdout  # printed while the master waits
-    run = next(e for e in result.check("load.p95")["evidence"] if e["label"] == "Locust run")
-    assert run["content"]["remote_worker_command"].startswith(command)
+    run = shown(result.check("load.p95"), "Locust run")
+    assert run["remote_worker_command"].startswith(command)
     assert result.check("load.p95")["outcome"] == "passed"
     assert "Got quit message from master" in (tmp_path / "worker.log").read_text()
 
