@@ -24,6 +24,9 @@ WORKERS_EVERY_S = 0.5
 # Local workers are forked right after the master starts and connect within a fraction of a
 # second; past this bound, Locust's own wait (and its --expect-workers-max-wait) goes on.
 AWAIT_WORKERS_S = 10.0
+# A header value "$env:NAME" is read from the environment (secrets; the same prefix as
+# load_locustfile.SECRET_PREFIX, which cannot be imported here).
+SECRET_PREFIX = "$env:"
 
 
 def _install_hooks(config: dict[str, Any]) -> None:
@@ -134,9 +137,8 @@ def _wait_time(think: Any) -> Any:
 
 def _task(endpoint: dict[str, Any]) -> Any:
     expected = set(endpoint["status"])
-    # Secret header values arrive as "$env:NAME" (see load_locustfile.SECRET_PREFIX).
     headers = {
-        k: os.environ.get(v[5:], "") if v.startswith("$env:") else v
+        k: os.environ.get(v.removeprefix(SECRET_PREFIX), "") if v.startswith(SECRET_PREFIX) else v
         for k, v in endpoint["headers"].items()
     }
 

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from readiness.config import CheckOverride, Component, Threshold
 from readiness.load import LoadPlan, MasterSpec, is_loopback, load_refusal
-from readiness.load_locustfile import render, scenario_dict
+from readiness.load_locustfile import SECRET_PREFIX, render, scenario_dict
 from readiness.load_stats import (
     EntryStats,
     HistoryRow,
@@ -278,6 +278,11 @@ def test_user_locustfile_is_wrapped_not_replaced_by_the_scenario(tmp_path: Path)
     compile(source, "locustfile.py", "exec")
     assert repr(str(user.resolve())) in source
     assert "_install_hooks(SCENARIO)" in source and "GateUser =" not in source
+
+
+def test_the_locustfile_reads_secrets_with_the_prefix_the_gate_writes() -> None:
+    # The template cannot import load_locustfile (it runs inside Locust): the copies agree.
+    assert f'SECRET_PREFIX = "{SECRET_PREFIX}"' in render(_scenario())
 
 
 def test_plan_commands_use_locusts_own_distributed_mode(tmp_path: Path) -> None:
