@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -103,7 +102,7 @@ def browser_session(gate: GateRun, request: pytest.FixtureRequest) -> Iterator[B
             _abort(request.config, str(exc))
         # The crawl may already have signed in (pages.py): its session is reused.
         signed_in = request.config.stash.get(SIGNED_IN_KEY, None)
-        session.authenticate(Path(gate.config.path).resolve().parent, signed_in=signed_in)
+        session.authenticate(signed_in=signed_in)
         for name, comp in gate.config.components.items():
             if getattr(comp.settings, "needs_browser", False):
                 gate.note(

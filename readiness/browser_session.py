@@ -80,7 +80,7 @@ class BrowserSession:
         context.set_default_navigation_timeout(self.timeout_s * 1000)
         return context
 
-    def authenticate(self, base_dir: Path, signed_in: dict[str, Any] | None = None) -> None:
+    def authenticate(self, signed_in: dict[str, Any] | None = None) -> None:
         """Expand header secrets, load a storage state, run the sign-in step (unless
         ``signed_in``, the storage state of an earlier sign-in in this run, is given); on
         failure set ``auth_error`` so every browser check reports it (errored) instead of
@@ -91,7 +91,7 @@ class BrowserSession:
             self.auth_error = str(exc)
             return
         if self.settings.storage_state:
-            path = (base_dir / self.settings.storage_state).resolve()
+            path = Path(self.settings.storage_state)  # absolute: config.load resolved it
             if not path.is_file():
                 self.auth_error = f"storage state file not found: {path}"
                 return

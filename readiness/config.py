@@ -353,6 +353,12 @@ def load(
                 "tls.ca_bundle",
             )
         tls = tls.model_copy(update={"ca_bundle": str(bundle)})
+    browser = parsed.browser
+    if browser.storage_state:
+        # Relative to gates.yaml, like ca_bundle; a missing file is reported by every browser
+        # check at run time (the run may create it before the browser suites start).
+        state = str((path.resolve().parent / browser.storage_state).resolve())
+        browser = browser.model_copy(update={"storage_state": state})
     return GateConfig(
         path=path,
         target=target,
@@ -363,7 +369,7 @@ def load(
         components=components,
         waivers=list(parsed.waivers),
         tls=tls,
-        browser=parsed.browser,
+        browser=browser,
         all_components=list(parsed.components),
     )
 

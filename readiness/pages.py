@@ -101,7 +101,7 @@ def _http_fetcher(run: Any, signed_in: dict[str, Any] | None) -> Any:
     with contextlib.suppress(MissingSecret):
         session.headers.update({k: expand_env(v) for k, v in settings.headers.items()})
     if settings.storage_state:
-        _load_cookies(session, run.config.path.resolve().parent / settings.storage_state)
+        _load_cookies(session, Path(settings.storage_state))
     if signed_in is not None:
         _set_cookies(session, signed_in)
     target = run.target.rstrip("/")
@@ -146,7 +146,7 @@ def _sign_in_for_crawl(config: pytest.Config, run: Any) -> dict[str, Any] | None
         with sync_playwright() as pw:
             session = open_browser_session(pw, run)
             try:
-                session.authenticate(run.config.path.resolve().parent)
+                session.authenticate()
             finally:
                 session.browser.close()
     except Exception:  # no usable browser: the browser suites will say so, with exit 2

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from browser_pages import PASSWORD, pages_app
+from browser_pages import PASSWORD, SESSION_COOKIE, pages_app
 from helpers import write_gates
 
 pytestmark = pytest.mark.e2e
@@ -140,6 +141,30 @@ def test_sign_in_step_then_audits_the_private_page(run_gate, serve, tmp_path: Pa
     assert check["outcome"] == "passed"
     assert check["evidence"][0]["content"].endswith("/private")
     assert PASSWORD not in _report_text(result.run_dir)
+
+
+def test_a_storage_state_file_next_to_gates_yaml_signs_in_browser_and_crawl(
+    run_gate, serve, tmp_path: Path
+) -> None:
+    # The gate runs from the repository, not from tmp_path: the file is found because its
+    # path is relative to gates.yaml. /clean is linked only from /private.
+    name, value = SESSION_COOKIE.split("=")
+    cookie = {"name": name, "value": value, "domain": "127.0.0.1", "path": "/", "expires": -1,
+              "httpOnly": False, "secure": False, "sameSite": "Lax"}  # fmt: skip
+    (tmp_path / "auth.json").write_text(json.dumps({"cookies": [cookie], "origins": []}))
+    gates = write_gates(
+        tmp_path,
+        f"target: {serve(pages_app)}\npages: [/private]\n"
+        "browser: {storage_state: auth.json, crawl: {max_pages: 5, max_depth: 1}}\n"
+        "components:\n  accessibility: {weight: 1}\n",
+    )
+    result = run_gate("--gates", str(gates), "-q", "-k", "critical")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    assert result.check_ids() == [
+        "accessibility.critical./private",
+        "accessibility.critical./clean",
+    ]
+    assert result.check("accessibility.critical./private")["outcome"] == "passed"
 
 
 @pytest.mark.parametrize("password", [PASSWORD, "wrong"])
