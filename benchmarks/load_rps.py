@@ -156,8 +156,10 @@ def report(results: dict[str, list[dict]], args: argparse.Namespace) -> None:
     cores = os.cpu_count()
     print(f"{args.rounds} rounds, {args.users} users, {args.duration} s each, {cores} cores"
           " (shared machine: compare within this run)")  # fmt: skip
-    med = {k: {f: statistics.median(r[f]) for f in rows[0]} for k, rows in results.items()
-           for r in [{f: [row[f] for row in rows] for f in rows[0]}]}  # fmt: skip
+    med = {
+        name: {f: statistics.median(row[f] for row in rows) for f in rows[0]}
+        for name, rows in results.items()
+    }
     for name, figures in med.items():
         shown = ", ".join(
             f"{f} {v:.2f}" if f != "rps" else f"rps {v:.0f}" for f, v in figures.items()
