@@ -161,6 +161,21 @@ class Component:
     checks: dict[str, CheckOverride]
     settings: Any  # the suite's validated Settings, or None
 
+    def override(self, check_id: str) -> CheckOverride | None:
+        """gates.yaml's first ``checks:`` entry whose id or glob matches ``check_id``."""
+        from .waivers import matches  # waivers.py imports this module
+
+        return next((o for pattern, o in self.checks.items() if matches(check_id, pattern)), None)
+
+    def is_blocking(self, check_id: str, suite_default: bool | None = None) -> bool:
+        """Precedence: gates.yaml's per-check override, then the suite's default for the
+        check (an expired certificate blocks even in an advisory component), then the
+        component's own ``blocking``."""
+        override = self.override(check_id)
+        if override is not None and override.blocking is not None:
+            return override.blocking
+        return self.blocking if suite_default is None else suite_default
+
 
 @dataclass
 class GateConfig:

@@ -19,7 +19,7 @@ from .gate import GateOptions, GateRun
 from .model import CheckResult, Outcome
 from .outcomes import STATUS, align_report, normalise
 from .recorder import NOT_APPLICABLE, CheckMeta, CheckRecorder
-from .waivers import matches, matching
+from .waivers import matching
 
 GATE_KEY = pytest.StashKey[GateRun]()
 META_KEY = pytest.StashKey[CheckMeta]()
@@ -221,12 +221,8 @@ def _meta(run: GateRun, item: pytest.Item, component: str) -> CheckMeta:
     doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
     title = kwargs.get("title") or (doc[0] if doc else check_id)
     comp = run.config.components[component]
-    override = next((o for pattern, o in comp.checks.items() if matches(check_id, pattern)), None)
-    # Precedence: gates.yaml's per-check override, then the suite's default for the check
-    # (an expired certificate blocks even in an advisory component), then the component.
-    blocking = kwargs.get("blocking", comp.blocking)
-    if override is not None and override.blocking is not None:
-        blocking = override.blocking
+    override = comp.override(check_id)
+    blocking = comp.is_blocking(check_id, kwargs.get("blocking"))
     weight = float(kwargs.get("weight", 1.0))
     if override is not None and override.weight is not None:
         weight = override.weight

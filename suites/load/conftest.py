@@ -30,7 +30,6 @@ from readiness.load_stats import (
 )
 from readiness.plugin import component_for, gate_run, require_component
 from readiness.recorder import NOT_APPLICABLE, not_applicable
-from readiness.waivers import matches
 
 from .settings import Endpoint, Settings
 
@@ -218,11 +217,7 @@ def _abort_rules(comp: Component) -> dict[str, Any]:
     for key in ("p50_ms", "p95_ms", "p99_ms", "error_ratio"):
         found = threshold(comp, key)
         check_id = f"load.{key.removesuffix('_ms')}"
-        override = next((o for p, o in comp.checks.items() if matches(check_id, p)), None)
-        blocking = (
-            comp.blocking if override is None or override.blocking is None else override.blocking
-        )
-        if found is not None and blocking:
+        if found is not None and comp.is_blocking(check_id):
             rules.append(
                 {
                     "metric": key,
