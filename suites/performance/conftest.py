@@ -7,7 +7,7 @@ target and the harness would skew every timing.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from readiness.pages import planned_pages
 from readiness.plugin import component_for, require_component
 from readiness.recorder import NOT_APPLICABLE, not_applicable
 
-from .collect import PageRun, measure
+from .collect import PageLoader, PageRun
 from .settings import ApiEndpoint, Settings
 
 SUITE_DIR = Path(__file__).parent
@@ -78,26 +78,29 @@ def performance(request: pytest.FixtureRequest) -> Component:
 @pytest.fixture(scope="session")
 def measure_page(
     browser_session: BrowserSession, performance: Component
-) -> Callable[[str], PageMeasurement]:
+) -> Iterator[Callable[[str], PageMeasurement]]:
     """measure_page(path) -> PageMeasurement, loaded ``runs`` times once for the whole run."""
     settings: Settings = performance.settings
     cache: dict[str, PageMeasurement] = {}
+    # One loader for every page: each run's context is prepared during the previous run's
+    # quiet window, across pages too.
+    with PageLoader(browser_session, settings.profile, settings.settle_ms) as loader:
 
-    def get(path: str) -> PageMeasurement:
-        if path not in cache:
-            cache[path] = _measure(browser_session, path, settings)
-        return cache[path]
+        def get(path: str) -> PageMeasurement:
+            if path not in cache:
+                cache[path] = _measure(loader, path, settings.runs)
+            return cache[path]
 
-    return get
+        yield get
 
 
-def _measure(session: BrowserSession, path: str, settings: Settings) -> PageMeasurement:
-    if session.auth_error:
-        return PageMeasurement(path, error=session.auth_error)
+def _measure(loader: PageLoader, path: str, runs: int) -> PageMeasurement:
+    if loader.session.auth_error:
+        return PageMeasurement(path, error=loader.session.auth_error)
     result = PageMeasurement(path)
     errors = []
-    for _ in range(settings.runs):
-        run = measure(session, path, settings.profile, settings.settle_ms)
+    for _ in range(runs):
+        run = loader.measure(path)
         if run.error:
             errors.append(run.error)
         else:

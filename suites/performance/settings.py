@@ -106,9 +106,10 @@ class Settings(_Strict):
     runs: int = Field(default=3, ge=1, le=20)  # page loads per page, each in a fresh context
     aggregate: Literal["median", "pessimistic", "optimistic"] = "median"
     throttling: Literal["none", "desktop", "mobile"] | Throttling = "none"
-    # The observation ends once the page has been quiet (no paint, layout shift, long task or
-    # request in flight) for this long after load; see docs/browser-suites.md.
-    settle_ms: int = Field(default=500, ge=100, le=10_000)
+    # The observation ends once the page has been quiet (no paint, layout shift, long task,
+    # finished or in-flight request) for this long after load, with nothing it scheduled
+    # (timers, idle callbacks, finite animations) due soon; see docs/browser-suites.md.
+    settle_ms: int = Field(default=100, ge=50, le=10_000)
     budgets: dict[str, TypeBudget] = {}  # per resource type
     api: list[ApiEndpoint] = []
 
