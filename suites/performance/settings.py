@@ -109,7 +109,7 @@ class Settings(_Strict):
     # The observation ends once the page has been quiet (no paint, layout shift, long task,
     # finished or in-flight request) for this long after load, with nothing it scheduled
     # (timers, idle callbacks, finite animations) due soon; see docs/browser-suites.md.
-    settle_ms: int = Field(default=100, ge=50, le=10_000)
+    settle_ms: int = Field(default=80, ge=50, le=10_000)
     budgets: dict[str, TypeBudget] = {}  # per resource type
     api: list[ApiEndpoint] = []
 
