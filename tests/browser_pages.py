@@ -20,6 +20,7 @@ LCP_DELAY_MS = 600  # the hero image is inserted this long after navigation star
 SHIFT_PX = 200  # the banner inserted above the content pushes it down this far
 BUSY_MS = 300  # one main-thread task of this length runs 200 ms after load
 SLOW_TTFB_S = 0.4  # /slow answers after this long
+LATE_SHIFT_MS = 400  # /late-shift moves its content this long after load (untracked)
 
 
 def noise_png(width: int, height: int, seed: int = 7) -> bytes:
@@ -103,6 +104,17 @@ PAGES: dict[str, str] = {
         "<script>addEventListener('load', () => setTimeout(() => {"
         f" const end = performance.now() + {BUSY_MS}; while (performance.now() < end) {{}}"
         " }, 200));</script>",
+    ),
+    # The /shift banner, inserted LATE_SHIFT_MS after load by a one-tick setInterval: work
+    # the observation does not track, so it lands in the quiet window's second part.
+    "/late-shift": _doc(
+        "Late shift",
+        "<main><div id='top'></div><div id='block'"
+        " style='height:400px;background:#124;color:#fff'>Content block</div></main>"
+        "<script>addEventListener('load', () => { const t = setInterval(() => {"
+        " clearInterval(t); const b = document.createElement('div');"
+        f" b.style.height = '{SHIFT_PX}px'; b.textContent = 'Banner';"
+        f" document.getElementById('top').append(b); }}, {LATE_SHIFT_MS}); }});</script>",
     ),
     # A poller: a 300 ms timer that sets itself again, forever.
     "/poller": _doc(

@@ -267,11 +267,11 @@ class PageLoader:
     the run's own).
 
     A load is observed until the page has been quiet for ``settle_ms`` with nothing it
-    scheduled due soon. The first half of that window is waited out alone; during the second
-    half the next run's context is prepared (a new renderer, ~50 ms of browser work), so that
-    work costs no time of its own. If the page does anything during that second half, its
-    timing may have shared the CPU with the preparation, so that run is discarded and the
-    page loaded again with nothing alongside: no reported figure ever overlapped harness work.
+    scheduled due soon. The first ``PREPARE_AFTER_QUIET_MS`` of that window are waited out
+    alone; during the rest the next run's context is prepared (a new renderer), so that work
+    costs no time of its own. If the page does anything during that rest, its timing may have
+    shared the CPU with the preparation, so that run is discarded and the page loaded again
+    with nothing alongside: no reported figure ever overlapped harness work.
     """
 
     def __init__(
@@ -289,10 +289,9 @@ class PageLoader:
         self.overlap = overlap
         self.repeated = 0  # runs measured again because the page was busy during preparation
         self._spare: _Tab | None = None
-        # The browser's first page load pays one-time costs (font set-up, the first TLS
-        # connection of its network service): measured, the first run of the first page
-        # painted 4-30 ms later than the runs after it. One untimed load comes first so that
-        # no page's figures carry them.
+        # The browser's first page load pays one-time costs (font set-up, its network
+        # service's first connection): in a fresh browser the first run painted later than
+        # the runs after it. One untimed load comes first so that no page's figures carry them.
         self._cold = warm_up
 
     def __enter__(self) -> PageLoader:
