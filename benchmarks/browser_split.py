@@ -17,6 +17,10 @@ Lines (ms summed over the run, n calls, ms per call):
   pw.*     Playwright calls made by either: new_context, new_page, goto, context close
   item     pytest's whole protocol per check; `item` less load.measure, scan.* and the
            accessibility tab's set-up is the harness's own cost per check
+
+and then the run's milestones, seconds since the runner started the gate's process: the
+plugins loaded, the checks collected, Chromium launched, the first axe scan begun, the session
+finished (reports follow) and the process exiting.
 """
 
 from __future__ import annotations
@@ -39,8 +43,15 @@ import pytest
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
+T0_VAR = "BROWSER_SPLIT_T0"  # the runner's clock when it started the gate (time.time())
+
 _spent: dict[str, float] = collections.defaultdict(float)
 _calls: collections.Counter[str] = collections.Counter()
+_milestones: list[tuple[float, str]] = []
+
+
+def _mark(label: str) -> None:
+    _milestones.append((time.time() - float(os.environ.get(T0_VAR, time.time())), label))
 
 
 def _clock(owner: Any, name: str, key: str) -> None:
@@ -59,6 +70,7 @@ def _clock(owner: Any, name: str, key: str) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _mark("plugins loaded, configuring")
     import playwright.sync_api as pw
 
     import suites.accessibility.conftest as a11y_fixtures
@@ -84,6 +96,32 @@ def pytest_configure(config: pytest.Config) -> None:
         close(self)
 
     perf.PageLoader.close = close_and_count  # type: ignore[method-assign]
+    launch = pw.BrowserType.launch
+
+    def launch_and_mark(self: Any, *args: Any, **kwargs: Any) -> Any:
+        browser = launch(self, *args, **kwargs)
+        _mark("Chromium launched")
+        return browser
+
+    pw.BrowserType.launch = launch_and_mark  # type: ignore[method-assign]
+    first_scan = [True]
+    scan_pages = a11y_fixtures.scan_pages
+
+    def scan_and_mark(*args: Any, **kwargs: Any) -> Any:
+        if first_scan[0]:
+            first_scan[0] = False
+            _mark("first axe scan begins")
+        return scan_pages(*args, **kwargs)
+
+    a11y_fixtures.scan_pages = scan_and_mark
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    _mark(f"{len(session.items)} checks collected")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _mark("session finished, reports next")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -100,10 +138,13 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 def _report() -> None:
     if not _calls:
         return  # imported by the runner below, not loaded into a gate
+    _mark("exiting")
     for key in sorted(_calls):
         ms, n = _spent[key] * 1000, _calls[key]
         per = f"{ms / n:8.1f} ms each" if ms else ""
         print(f"SPLIT {key:18s} {ms:9.1f} ms  n={n:<4d} {per}")
+    for at, label in _milestones:
+        print(f"SPLIT at {at:6.2f} s  {label}")
 
 
 def main() -> None:
@@ -119,6 +160,7 @@ def main() -> None:
         command = [sys.executable, "-m", "readiness", "--gates", str(gates), "-q",
                    "-p", "browser_split", "--report-dir", str(Path(tmp) / "reports")]  # fmt: skip
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(REPO)])}
+        env[T0_VAR] = repr(time.time())
         proc = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("SPLIT")]
     if proc.returncode != 0 or not lines:
