@@ -14,7 +14,7 @@ With --lighthouse-runs N, Lighthouse's figures are the median of N runs (ours ar
 on paints ~100 ms after navigation, run-to-run noise is of the order of the 15 % tolerance.
 
 Lighthouse records a trace while it loads the page, with a screenshot of every frame; on two
-cores that recording delays the page's first paints by some 30 ms. So each page is also loaded
+cores that recording delays the page's first paints by tens of ms. So each page is also loaded
 3 more times by our loader while the same trace categories (Lighthouse 12's defaults, with
 screenshots) record: "ours traced" is the like-for-like figure, the page under the same
 observer; "ours" is what the gate reports. Both verdicts are printed.
