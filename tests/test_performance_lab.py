@@ -145,3 +145,28 @@ def test_activity_while_the_next_run_is_prepared_repeats_the_run_alone(
         tracked = loader.measure("/shift")
         assert loader.repeated == 1
         assert tracked.cls == pytest.approx(expected_cls(), abs=0.01)
+
+
+@pytest.mark.parametrize("warm_up, documents", [(True, [2, 3]), (False, [1, 2])])
+def test_a_warm_up_load_comes_before_the_first_timed_run_only(
+    chromium: Any, warm_up: bool, documents: list[int]
+) -> None:
+    # Counted where the loads arrive: the target's own log of document requests.
+    from readiness.demo import WsgiServer
+
+    served: list[str] = []
+
+    def counting(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        served.append(environ["PATH_INFO"])
+        return pages_app(environ, start_response)
+
+    with WsgiServer(counting) as server:
+        session = BrowserSession(
+            chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 10
+        )
+        with PageLoader(session, PRESETS["none"], 80, warm_up=warm_up) as loader:
+            seen = []
+            for _ in documents:
+                assert loader.measure("/clean").error is None
+                seen.append(served.count("/clean"))
+    assert seen == documents
