@@ -7,6 +7,11 @@ breadth first. It sends what the browser sends: the configured headers, the cook
 storage-state file, and, when gates.yaml has a sign-in step, the cookies of that sign-in, run
 once in a short-lived Chromium before the crawl; the browser suites then reuse that signed-in
 state instead of signing in again.
+
+A found link becomes a page only if it answers like one (``not_a_page``): a PDF, a JSON
+endpoint or a broken link would otherwise turn into performance and accessibility checks that
+can only error. The browser suites apply the same test to every page they load, so a
+configured page that is not one is reported as such instead of audited.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import contextlib
 import fnmatch
 import json
 from collections import deque
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -66,30 +72,68 @@ def allowed(path: str, crawl: Crawl) -> bool:
     return not any(fnmatch.fnmatchcase(bare, p) for p in crawl.exclude)
 
 
-def crawl_pages(start: list[str], crawl: Crawl, fetch: Any) -> list[str]:
-    """Breadth-first from ``start``: ``fetch(path) -> (final_url, html) | None``.
+# Media types a browser renders as a document of the site's own (anything else is shown in a
+# viewer Chromium builds around it, or downloaded).
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 
-    The configured pages always come first and always stay; found pages are added until
-    ``max_pages`` in total, to ``max_depth`` link hops from a configured page.
+
+def not_a_page(status: int | None, content_type: str | None) -> str | None:
+    """Why a response is not a page to audit (an error status, a non-HTML body), or None.
+
+    A missing Content-Type is given the benefit of the doubt: browsers sniff such bodies."""
+    if status is not None and status >= 400:
+        return f"HTTP {status} (an error page)"
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media and media not in HTML_TYPES:
+        return f"{media} (not HTML)"
+    return None
+
+
+@dataclass
+class Crawled:
+    pages: list[str]  # the configured pages first, then the pages found, in order
+    skipped: dict[str, str] = field(default_factory=dict)  # link -> why it is not a page
+
+
+# Links checked and found not to be pages count against this many times max_pages, so that a
+# page listing thousands of downloads cannot make the crawl unbounded.
+CHECKS_PER_PAGE = 5
+
+
+def crawl_pages(start: list[str], crawl: Crawl, fetch: Any) -> Crawled:
+    """Breadth-first from ``start``: ``fetch(path) -> (final_url, html)``, or a string saying
+    why ``path`` is not a page.
+
+    The configured pages always come first and always stay; a found link is fetched and added
+    if it is a page, until ``max_pages`` in total, to ``max_depth`` link hops from a
+    configured page.
     """
     pages = list(dict.fromkeys(start))
-    queue = deque((p, 0) for p in pages)
-    while queue and len(pages) < crawl.max_pages:
-        path, depth = queue.popleft()
+    skipped: dict[str, str] = {}
+    budget = crawl.max_pages * CHECKS_PER_PAGE
+    queue: deque[tuple[str, int, Any]] = deque((p, 0, None) for p in pages)
+    while queue and len(pages) < crawl.max_pages and budget > 0:
+        path, depth, fetched = queue.popleft()
         if depth >= crawl.max_depth:
             continue
-        fetched = fetch(path)
         if fetched is None:
-            continue
+            fetched = fetch(path)
+        if isinstance(fetched, str):
+            continue  # a configured page that is not one: the browser suites report it
         final_url, html = fetched
         for link in same_origin_paths(final_url, html):
-            if link in pages or not allowed(link, crawl):
+            if link in pages or link in skipped or not allowed(link, crawl):
+                continue
+            if budget <= 0 or len(pages) >= crawl.max_pages:
+                break
+            budget -= 1
+            found = fetch(link)
+            if isinstance(found, str):
+                skipped[link] = found
                 continue
             pages.append(link)
-            queue.append((link, depth + 1))
-            if len(pages) >= crawl.max_pages:
-                break
-    return pages
+            queue.append((link, depth + 1, found))
+    return Crawled(pages, skipped)
 
 
 def _http_fetcher(run: Any, signed_in: dict[str, Any] | None) -> Any:
@@ -106,14 +150,14 @@ def _http_fetcher(run: Any, signed_in: dict[str, Any] | None) -> Any:
         _set_cookies(session, signed_in)
     target = run.target.rstrip("/")
 
-    def fetch(path: str) -> tuple[str, str] | None:
+    def fetch(path: str) -> tuple[str, str] | str:
         try:
-            response = session.get(target + path, timeout=run.config.timeout_s)
-        except requests.RequestException:
-            return None
-        if "html" not in response.headers.get("Content-Type", ""):
-            return None
-        return response.url, response.text
+            # Streamed: a download's body is never read, only its headers.
+            with session.get(target + path, timeout=run.config.timeout_s, stream=True) as r:
+                why = not_a_page(r.status_code, r.headers.get("Content-Type"))
+                return why if why else (r.url, r.text)
+        except requests.RequestException as exc:
+            return f"did not answer ({exc.__class__.__name__})"
 
     return fetch
 
@@ -172,6 +216,25 @@ def planned_pages(config: pytest.Config) -> list[str]:
     if crawl is not None and run.target:
         login = run.config.browser.login
         signed_in = _sign_in_for_crawl(config, run) if login is not None else None
-        pages = crawl_pages(pages, crawl, _http_fetcher(run, signed_in))
+        crawled = crawl_pages(pages, crawl, _http_fetcher(run, signed_in))
+        pages = crawled.pages
+        if crawled.skipped:
+            _note_skipped(run, crawled.skipped)
     config.stash[PAGES_KEY] = pages
     return pages
+
+
+# Links named in the note before the rest are only counted.
+SKIPPED_SHOWN = 5
+
+
+def _note_skipped(run: Any, skipped: dict[str, str]) -> None:
+    """Say, on every browser component, which found links the crawl left out and why."""
+    shown = "; ".join(f"{link}: {why}" for link, why in list(skipped.items())[:SKIPPED_SHOWN])
+    more = len(skipped) - SKIPPED_SHOWN
+    text = f"crawl left out {len(skipped)} link(s) that are not pages: {shown}"
+    if more > 0:
+        text += f"; and {more} more"
+    for name, comp in run.config.components.items():
+        if getattr(comp.settings, "needs_browser", False):
+            run.note(name, text)

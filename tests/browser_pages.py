@@ -143,6 +143,12 @@ PAGES: dict[str, str] = {
     "/private": _doc(
         "Private", "<main><h1>Private</h1><p>Members only. <a href='/clean'>Home</a></p></main>"
     ),
+    # Links to one page and to things that are not pages: data, an image, a broken link.
+    "/links": _doc(
+        "Links",
+        "<main><h1>Links</h1><a href='/data.json'>data</a> <a href='/noise.png'>image</a>"
+        " <a href='/nope'>broken</a> <a href='/clean'>page</a></main>",
+    ),
     "/login": _doc(
         "Sign in",
         "<main><h1>Sign in</h1><form method='post' action='/login'>"
@@ -155,6 +161,7 @@ PAGES: dict[str, str] = {
 ASSETS: dict[str, tuple[str, bytes]] = {
     "/noise.png": ("image/png", noise_png(480, 360)),
     "/flat.png": ("image/png", flat_png(800, 500)),
+    "/data.json": ("application/json", b'{"ok": true}'),
 }
 
 EXPECTED_BAD_RULES = {"image-alt", "label", "color-contrast", "html-has-lang"}

@@ -118,7 +118,14 @@ def test_concurrent_scans_find_what_one_at_a_time_finds(site, tmp_path: Path) ->
     found = [(sorted(v.rule for v in r.violations), r.error) for r in together]
     assert found == [(sorted(v.rule for v in r.violations), r.error) for r in alone]
     assert found[0][0] == sorted(EXPECTED_BAD_RULES) and found[1] == ([], None)
-    assert found[4] == ([], "page answered HTTP 404: not scanning an error page")
+    assert found[4] == ([], "page answered HTTP 404 (an error page): not scanned")
+
+
+def test_a_response_that_is_not_html_is_not_scanned(site, tmp_path: Path) -> None:
+    # Chromium shows JSON in a viewer document of its own; axe would audit that viewer.
+    result = _scan(site, "/data.json", tmp_path)
+    assert result.error == "page answered application/json (not HTML): not scanned"
+    assert result.violations == []
 
 
 def test_apply_ignores_needs_rule_and_scope() -> None:

@@ -14,7 +14,13 @@ from readiness.browser_session import https_policy
 from readiness.browser_settings import Crawl
 from readiness.demo import DemoServer
 from readiness.demo.tls import DemoCA
-from readiness.pages import allowed, crawl_pages, same_origin_paths
+from readiness.pages import (
+    CHECKS_PER_PAGE,
+    allowed,
+    crawl_pages,
+    not_a_page,
+    same_origin_paths,
+)
 
 A11Y_ONLY = """
 target: {target}
@@ -169,12 +175,51 @@ def test_crawl_is_breadth_first_within_limits() -> None:
         return "http://h" + path, links
 
     crawl = Crawl(max_pages=10, max_depth=1, exclude=["/logout"])
-    assert crawl_pages(["/"], crawl, fetch) == ["/", "/a", "/b"]
+    assert crawl_pages(["/"], crawl, fetch).pages == ["/", "/a", "/b"]
     deeper = Crawl(max_pages=4, max_depth=2)
-    assert crawl_pages(["/"], deeper, fetch) == ["/", "/a", "/b", "/logout"]
+    assert crawl_pages(["/"], deeper, fetch).pages == ["/", "/a", "/b", "/logout"]
     only_a = Crawl(max_pages=10, max_depth=2, include=["/a*"])
-    assert crawl_pages(["/"], only_a, fetch) == ["/", "/a", "/a/1", "/a/2"]
+    assert crawl_pages(["/"], only_a, fetch).pages == ["/", "/a", "/a/1", "/a/2"]
     assert allowed("/a/1?x=2", only_a) and not allowed("/b", only_a)
+
+
+def test_the_crawl_adds_only_links_that_are_pages() -> None:
+    site = {"/": ["/file.pdf", "/gone", "/a"], "/a": ["/a/1", "/gone"]}
+    not_pages = {"/file.pdf": "application/pdf (not HTML)", "/gone": "HTTP 404 (an error page)"}
+    fetched: list[str] = []
+
+    def fetch(path: str):
+        fetched.append(path)
+        if path in not_pages:
+            return not_pages[path]
+        return "http://h" + path, "".join(f'<a href="{p}">x</a>' for p in site.get(path, []))
+
+    crawled = crawl_pages(["/"], Crawl(max_pages=10, max_depth=2), fetch)
+    assert crawled.pages == ["/", "/a", "/a/1"]
+    assert crawled.skipped == not_pages
+    assert fetched.count("/gone") == 1  # a link found twice is checked once
+    # Links that are not pages count against a bound: max_pages x CHECKS_PER_PAGE checks.
+    many = {"/": [f"/f{i}.pdf" for i in range(100)] + ["/a"]}
+    fetched.clear()
+    site, not_pages = many, {p: "application/pdf (not HTML)" for p in many["/"][:-1]}
+    crawled = crawl_pages(["/"], Crawl(max_pages=2, max_depth=1), fetch)
+    assert crawled.pages == ["/"] and len(fetched) == 1 + 2 * CHECKS_PER_PAGE
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "expected"),
+    [
+        (200, "text/html; charset=utf-8", None),
+        (200, "application/xhtml+xml", None),
+        (200, None, None),  # browsers sniff an untyped body: given the benefit of the doubt
+        (200, "application/json", "application/json (not HTML)"),
+        (200, "Text/Plain; charset=x", "text/plain (not HTML)"),
+        (500, "text/html", "HTTP 500 (an error page)"),
+        (None, "text/html", None),
+    ],
+)
+def test_not_a_page(status, content_type, expected) -> None:
+    assert not_a_page(status, content_type) == expected
 
 
 @pytest.mark.parametrize(

@@ -228,3 +228,23 @@ def test_crawl_adds_same_origin_pages(run_gate, serve, tmp_path: Path) -> None:
     result = run_gate("--gates", str(gates), "-q", "-k", "critical")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     assert result.check_ids() == ["accessibility.critical./clean", "accessibility.critical./lcp"]
+
+
+def test_the_crawl_leaves_out_links_that_are_not_pages_and_says_so(
+    run_gate, serve, tmp_path: Path
+) -> None:
+    gates = write_gates(
+        tmp_path,
+        f"target: {serve(pages_app)}\npages: [/links]\n"
+        "browser: {crawl: {max_pages: 5, max_depth: 1}}\n"
+        "components:\n  accessibility: {weight: 1}\n",
+    )
+    result = run_gate("--gates", str(gates), "-q", "-k", "critical")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    assert result.check_ids() == ["accessibility.critical./links", "accessibility.critical./clean"]
+    (component,) = result.readiness["components"]
+    notes = component["notes"]
+    assert (
+        "crawl left out 3 link(s) that are not pages: /data.json: application/json (not HTML);"
+        " /noise.png: image/png (not HTML); /nope: HTTP 404 (an error page)"
+    ) in notes

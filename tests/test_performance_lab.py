@@ -21,6 +21,7 @@ from suites.performance.collect import (
     PageRun,
     measure,
 )
+from suites.performance.conftest import measure_runs
 from suites.performance.settings import PRESETS
 
 VIEWPORT_W, VIEWPORT_H = PRESETS["none"].width, PRESETS["none"].height
@@ -152,15 +153,8 @@ def test_a_warm_up_load_comes_before_the_first_timed_run_only(
     chromium: Any, warm_up: bool, documents: list[int]
 ) -> None:
     # Counted where the loads arrive: the target's own log of document requests.
-    from readiness.demo import WsgiServer
-
-    served: list[str] = []
-
-    def counting(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        served.append(environ["PATH_INFO"])
-        return pages_app(environ, start_response)
-
-    with WsgiServer(counting) as server:
+    server, served = _counting_site()
+    with server:
         session = BrowserSession(
             chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 10
         )
@@ -170,3 +164,38 @@ def test_a_warm_up_load_comes_before_the_first_timed_run_only(
                 assert loader.measure("/clean").error is None
                 seen.append(served.count("/clean"))
     assert seen == documents
+
+
+def _counting_site() -> tuple[Any, list[str]]:
+    """The test pages behind a log of the paths requested; (server, log)."""
+    from readiness.demo import WsgiServer
+
+    served: list[str] = []
+
+    def counting(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        served.append(environ["PATH_INFO"])
+        return pages_app(environ, start_response)
+
+    return WsgiServer(counting), served
+
+
+@pytest.mark.parametrize(
+    "path, reason",
+    [
+        ("/data.json", "page answered application/json (not HTML): not timed"),
+        ("/nope", "page answered HTTP 404 (an error page): not timed"),
+    ],
+)
+def test_a_page_that_is_not_one_is_loaded_once_and_not_timed(
+    chromium: Any, path: str, reason: str
+) -> None:
+    server, served = _counting_site()
+    with server:
+        session = BrowserSession(
+            chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 10
+        )
+        with PageLoader(session, PRESETS["none"], 80, warm_up=False) as loader:
+            measured = measure_runs(loader, path, runs=3)
+    assert measured.error == reason
+    assert measured.runs == []
+    assert served.count(path) == 1  # the server's answer would not change: no second load

@@ -20,6 +20,7 @@ from typing import Any
 from axe_playwright_python.sync_playwright import Axe
 
 from readiness.browser_session import BrowserSession
+from readiness.pages import not_a_page
 
 from .settings import Ignore
 
@@ -188,8 +189,13 @@ def _open(session: BrowserSession, tab: Any, path: str) -> PageScan:
     except Exception as exc:
         result.error = f"page did not load: {_first_line(exc)}"
         return result
-    if response is not None and response.status >= 400:
-        result.error = f"page answered HTTP {response.status}: not scanning an error page"
+    why = (
+        not_a_page(response.status, response.headers.get("content-type"))
+        if response is not None
+        else None
+    )
+    if why:
+        result.error = f"page answered {why}: not scanned"
     elif session.landed_on_login(tab, path):
         result.error = f"landed on the sign-in form ({tab.url}), not on {path}"
     return result

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from readiness.browser_session import BrowserSession
+from readiness.pages import not_a_page
 
 from .metrics import Shift, Task, cumulative_layout_shift, time_to_interactive, total_blocking_time
 from .settings import Throttling
@@ -353,9 +354,12 @@ class PageLoader:
             except Exception as exc:
                 return _failed(url, f"page did not load: {str(exc).strip().splitlines()[0]}"), False
             status = response.status if response is not None else None
+            why = not_a_page(status, response.headers.get("content-type") if response else None)
+            if why:
+                return _failed(url, f"page answered {why}: not timed", status), False
             if self.session.landed_on_login(tab.page, path):
                 reason = f"landed on the sign-in form ({tab.page.url}), not on {path}"
-                return _failed(url, reason), False
+                return _failed(url, reason, status), False
             cap_s = min(self.session.timeout_s, MAX_OBSERVE_AFTER_LOAD_S)
             deadline = time.perf_counter() + cap_s
             first = min(PREPARE_AFTER_QUIET_MS, self.settle_ms) if overlap else self.settle_ms
@@ -425,5 +429,7 @@ def _page_run(url: str, status: int | None, data: dict[str, Any], res: list[Reso
     )
 
 
-def _failed(url: str, reason: str) -> PageRun:
-    return PageRun(url, None, None, None, None, None, 0.0, None, None, None, error=reason)
+def _failed(url: str, reason: str, status: int | None = None) -> PageRun:
+    """A run that measured nothing; ``status`` is set when the server's answer was the
+    reason (then loading the page again would give the same answer)."""
+    return PageRun(url, status, None, None, None, None, 0.0, None, None, None, error=reason)

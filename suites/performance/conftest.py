@@ -88,13 +88,14 @@ def measure_page(
 
         def get(path: str) -> PageMeasurement:
             if path not in cache:
-                cache[path] = _measure(loader, path, settings.runs)
+                cache[path] = measure_runs(loader, path, settings.runs)
             return cache[path]
 
         yield get
 
 
-def _measure(loader: PageLoader, path: str, runs: int) -> PageMeasurement:
+def measure_runs(loader: PageLoader, path: str, runs: int) -> PageMeasurement:
+    """``path`` loaded ``runs`` times; the runs that measured something, or why none did."""
     if loader.session.auth_error:
         return PageMeasurement(path, error=loader.session.auth_error)
     result = PageMeasurement(path)
@@ -103,6 +104,10 @@ def _measure(loader: PageLoader, path: str, runs: int) -> PageMeasurement:
         run = loader.measure(path)
         if run.error:
             errors.append(run.error)
+            if run.status is not None and not result.runs:
+                # The server's first answer was not a page (an error, not HTML, the sign-in
+                # form): it would give it again. After a good run, it is flaky: load again.
+                break
         else:
             result.runs.append(run)
     if not result.runs:

@@ -25,15 +25,6 @@ def _threshold(component: Component, key: str) -> Threshold:
     return component.thresholds.get(key) or DEFAULTS[key]
 
 
-def _unusable(measured: PageMeasurement) -> str | None:
-    if measured.error:
-        return measured.error
-    status = measured.runs[0].status
-    if status is not None and status >= 400:
-        return f"page answered HTTP {status}: an error page's timings are not the page's"
-    return None
-
-
 def _judge(
     check,
     measured: PageMeasurement,
@@ -43,9 +34,8 @@ def _judge(
     value_of: Callable[[PageRun], float | None],
     digits: int = 0,
 ) -> None:
-    problem = _unusable(measured)
-    if problem:
-        check.no_data(problem)
+    if measured.error:
+        check.no_data(measured.error)
         return
     values = [v for v in (value_of(r) for r in measured.runs) if v is not None]
     if not values:
@@ -143,9 +133,8 @@ def test_type_budget(
     check, resource_type: str, measured: PageMeasurement, performance: Component
 ) -> None:
     """Requests and KiB of one resource type, against ``budgets.<type>`` (both must hold)."""
-    problem = _unusable(measured)
-    if problem:
-        check.no_data(problem)
+    if measured.error:
+        check.no_data(measured.error)
         return
     budget = performance.settings.budgets[resource_type]
     mode = performance.settings.aggregate
