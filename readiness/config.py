@@ -27,7 +27,7 @@ from pydantic import (
 
 from .browser_settings import BrowserSettings
 from .config_errors import allowed_keys, explain
-from .paths import UrlPath
+from .paths import UrlPath, url_path
 from .suites import SuiteError, find_suite_dir, suite_settings_model
 from .yamlpos import YamlError, line_for, load_with_lines
 
@@ -377,7 +377,7 @@ def load(
     return GateConfig(
         path=path,
         target=target,
-        pages=list(pages or parsed.pages),
+        pages=[check_page(p) for p in pages] if pages else list(parsed.pages),
         timeout_s=parsed.timeout_s,
         profile=profile,
         verdict=parsed.verdict,
@@ -402,6 +402,14 @@ def check_target(target: str) -> str:
     except ValueError:
         raise ConfigError(f"'{target}' has an invalid port", field="target") from None
     return target
+
+
+def check_page(page: str) -> str:
+    """A --page value: a path on the target, like gates.yaml's ``pages``."""
+    try:
+        return url_path(page)
+    except ValueError as exc:
+        raise ConfigError(f"--page '{page}' {exc}; use e.g. --page /about", field="pages") from None
 
 
 def _deep_merge(base: dict, extra: dict) -> dict:

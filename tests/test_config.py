@@ -484,6 +484,7 @@ CLI_CASES: dict[str, tuple[str | None, list[str], str]] = {
     "unknown-profile": (SMOKE, ["--profile", "nope"], "{file}:1: profile: unknown profile"),
     "missing-file": (None, [], "{file}: file not found"),
     "bad-target": (SMOKE, ["--target", "ftp://x"], "target: 'ftp://x' is not an absolute"),
+    "bad-page": (SMOKE, ["--page", "about"], "pages: --page 'about' must start with '/'"),
     "demo-with-target": (
         SMOKE,
         ["--demo", "healthy", "--target", "http://127.0.0.1:9"],
