@@ -6,9 +6,11 @@ Every pytest option works (-k, -x, -q, -p ...); the gate's own options are liste
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,12 +41,58 @@ def pytest_args(argv: Sequence[str]) -> list[str]:
     return [*args, *argv]
 
 
+class _ReaderMayLeave:
+    """stdout for the run: if its reader goes away (``readiness-gate ... | head``), the rest
+    of the output is dropped and the run goes on, so the reports are written and the exit
+    code is the verdict's, instead of a traceback in the middle of the checks."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return int(self._stream.write(text))
+            except BrokenPipeError:
+                self.gone = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self.gone = True
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding ...
+        return getattr(self._stream, name)
+
+
+def _drop_unwritten_output(stream: Any) -> None:
+    # What the closed pipe refused is still in the stream's buffer; the interpreter would try
+    # it again at exit and print "Exception ignored ... BrokenPipeError".
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, stream.fileno())
+    except (AttributeError, OSError, ValueError):  # not backed by a file descriptor
+        pass
+    finally:
+        os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    previous = sys.stdout
+    stdout = sys.stdout = _ReaderMayLeave(previous)
     try:
         code = int(pytest.main(pytest_args(argv)))
     except KeyboardInterrupt:
         return 130
+    finally:
+        sys.stdout = previous
+        if stdout.gone:
+            _drop_unwritten_output(previous)
     # pytest's own usage error (an unknown option, say) is our usage error: exit 2.
     return 2 if code == pytest.ExitCode.USAGE_ERROR else code
 

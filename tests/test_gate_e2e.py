@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from importlib import resources
 from pathlib import Path
 
 import jsonschema
 import pytest
-from helpers import closed_port, run_gate_process
+from helpers import REPO, closed_port, run_gate_process
 
 
 def _schema() -> dict:
@@ -214,3 +217,21 @@ def test_relative_report_dir_works_for_suites_that_spawn_processes(tmp_path: Pat
     ]
     assert errored == [], errored
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+
+
+def test_a_reader_that_leaves_early_costs_no_report_and_no_verdict(tmp_path: Path) -> None:
+    # `readiness-gate | head -1`: the pipe closes after the first line while checks still run.
+    env = {k: v for k, v in os.environ.items() if k != "READINESS_TARGET"}
+    command = [sys.executable, "-m", "readiness", "--report-dir", str(tmp_path), "-k", "smoke"]
+    proc = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith("=")
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0, stderr
+    assert "BrokenPipeError" not in stderr and "Traceback" not in stderr
+    data = json.loads((tmp_path / "latest" / "readiness.json").read_text())
+    assert data["verdict"] == "GO"
+    assert all(c["outcome"] == "passed" for comp in data["components"] for c in comp["checks"])
