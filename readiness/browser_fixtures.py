@@ -21,7 +21,7 @@ from .browser import (
     launch_chromium,
     preflight_chromium,
 )
-from .browser_session import BrowserSession, https_policy
+from .browser_session import BrowserSession, first_line, https_policy
 from .gate import GateRun
 
 ABORT_KEY = pytest.StashKey[str]()
@@ -77,8 +77,9 @@ def open_browser_session(pw: Any, gate: GateRun) -> BrowserSession:
     try:
         browser = launch_chromium(pw, executable)
     except PlaywrightError as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise BrowserDidNotStart(f"Chromium did not start ({executable}): {first}") from exc
+        raise BrowserDidNotStart(
+            f"Chromium did not start ({executable}): {first_line(exc)}"
+        ) from exc
     policy = https_policy(gate.target, gate.config.tls.verify, gate.ca_bundle, 5.0)
     return BrowserSession(
         browser=browser,

@@ -46,6 +46,24 @@ def https_policy(
     return HttpsPolicy(True, f"certificate verified against {ca_bundle.name} before browsing")
 
 
+def first_line(exc: Exception) -> str:
+    """An exception's first line (Playwright appends a call log), or its class name."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def did_not_load(exc: Exception) -> str:
+    """Why a navigation failed, in one line, with what to do when the cause is the target's
+    certificate (Chromium trusts only its own CAs, see ``https_policy``)."""
+    reason = f"page did not load: {first_line(exc)}"
+    if "net::ERR_CERT_" in reason:
+        reason += (
+            " (Chromium does not trust the target's certificate: set tls.ca_bundle in"
+            " gates.yaml to the CA that issued it, or tls.verify: false for a test target)"
+        )
+    return reason
+
+
 @dataclass
 class BrowserSession:
     browser: Any  # playwright.sync_api.Browser
@@ -121,8 +139,7 @@ class BrowserSession:
             return f"sign-in not attempted: {exc}"
         except Exception as exc:
             # Playwright's message names the selector or URL that was awaited, never a value.
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            return f"sign-in at {login.path} did not succeed: {first}"
+            return f"sign-in at {login.path} did not succeed: {first_line(exc)}"
         finally:
             context.close()
 

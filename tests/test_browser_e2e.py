@@ -248,3 +248,19 @@ def test_the_crawl_leaves_out_links_that_are_not_pages_and_says_so(
         "crawl left out 3 link(s) that are not pages: /data.json: application/json (not HTML);"
         " /noise.png: image/png (not HTML); /nope: HTTP 404 (an error page)"
     ) in notes
+
+
+def test_an_untrusted_certificate_says_how_to_trust_it(run_gate, tmp_path: Path) -> None:
+    # The demo serves HTTPS with a CA of its own, which gates.yaml does not name here.
+    gates = write_gates(
+        tmp_path,
+        "target: demo\npages: [/]\ncomponents:\n"
+        "  performance: {weight: 1, runs: 1}\n  accessibility: {weight: 1}\n",
+    )
+    result = run_gate("--gates", str(gates), "-q", "-k", "fcp or critical")
+    assert result.returncode == 3, result.stdout[-3000:] + result.stderr
+    for check_id in ("performance.fcp./", "accessibility.critical./"):
+        check = result.check(check_id)
+        assert check["outcome"] == "errored"
+        assert "net::ERR_CERT_AUTHORITY_INVALID" in check["message"]
+        assert "set tls.ca_bundle in gates.yaml to the CA that issued it" in check["message"]

@@ -19,7 +19,7 @@ from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 
-from readiness.browser_session import BrowserSession
+from readiness.browser_session import BrowserSession, did_not_load, first_line
 from readiness.pages import not_a_page
 
 from .settings import Ignore
@@ -177,17 +177,13 @@ def scan(
     return scan_pages(session, [tab], [path], options, ignores, shots_dir, run_dir)[0]
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
 def _open(session: BrowserSession, tab: Any, path: str) -> PageScan:
     """Navigate ``tab`` to ``path``; the PageScan carries an error if it is not scannable."""
     result = PageScan(path, session.url(path))
     try:
         response = tab.goto(result.url, wait_until="load")
     except Exception as exc:
-        result.error = f"page did not load: {_first_line(exc)}"
+        result.error = did_not_load(exc)
         return result
     why = (
         not_a_page(response.status, response.headers.get("content-type"))
@@ -206,7 +202,7 @@ def _start(tab: Any, result: PageScan, options: dict[str, Any]) -> bool:
         tab.evaluate(START_JS, options)
         return True
     except Exception as exc:  # e.g. not an HTML document, so the init script never ran
-        result.error = f"axe did not start: {_first_line(exc)}"
+        result.error = f"axe did not start: {first_line(exc)}"
         return False
 
 
@@ -220,7 +216,7 @@ def _finish(
     try:
         raw = tab.evaluate(COLLECT_JS)
     except Exception as exc:
-        result.error = f"axe did not finish: {_first_line(exc)}"
+        result.error = f"axe did not finish: {first_line(exc)}"
         return
     violations = parse_violations(raw.get("violations", []))
 

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from readiness.browser_session import BrowserSession
+from readiness.browser_session import BrowserSession, did_not_load
 from readiness.pages import not_a_page
 
 from .metrics import Shift, Task, cumulative_layout_shift, time_to_interactive, total_blocking_time
@@ -352,7 +352,7 @@ class PageLoader:
             try:
                 response = tab.page.goto(url, wait_until="load")
             except Exception as exc:
-                return _failed(url, f"page did not load: {str(exc).strip().splitlines()[0]}"), False
+                return _failed(url, did_not_load(exc)), False
             status = response.status if response is not None else None
             why = not_a_page(status, response.headers.get("content-type") if response else None)
             if why:
