@@ -150,11 +150,11 @@ def lighthouse_figures(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def ours(loader: PageLoader, tab: Any, path: str) -> tuple[dict[str, Any], float]:
+def ours(loader: PageLoader, tabs: list[Any], path: str) -> tuple[dict[str, Any], float]:
     settings = A11y()
     start = time.perf_counter()
     figures = _median_of_3(loader, path)
-    scanned = scan(loader.session, tab, path, settings.axe_options(), [], None, Path("."))
+    scanned = scan(loader.session, tabs, path, settings.axe_options(), [], None, Path("."))
     elapsed = time.perf_counter() - start
     figures["rules"] = {v.rule for v in scanned.violations}
     return figures, elapsed
@@ -193,7 +193,7 @@ def main() -> None:
             loader = PageLoader(session, PRESETS["none"], settle_ms)
             traced_loader = TracedLoader(session, settle_ms)
             for path in args.pages:
-                mine, my_s = ours(loader, tabs[0], path)
+                mine, my_s = ours(loader, tabs, path)
                 traced = _median_of_3(traced_loader, path)
                 lh_runs = [
                     run_lighthouse(cli, server.url + path, chrome)

@@ -7,6 +7,8 @@ landed back on the sign-in form instead of the page that was asked for.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,38 @@ def first_line(exc: Exception) -> str:
     """An exception's first line (Playwright appends a call log), or its class name."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+REDIRECTED = (
+    "the page went on to {where} by itself (a script or <meta> refresh redirect): list the page"
+    " it lands on in pages instead"
+)
+_INTERRUPTED = re.compile(r'interrupted by another navigation to "([^"]+)"')
+
+
+# How long to wait for the address of a page that navigated away by itself, to name it.
+WHERE_WAIT_MS = 2000
+
+
+def went_elsewhere(page: Any, exc: Exception, loaded: str = "") -> str | None:
+    """If ``exc`` (from a navigation, or from a script run in the page that had loaded at
+    ``loaded``) means that the page navigated away by itself, say so and where to; else None."""
+    text = first_line(exc)
+    interrupted = _INTERRUPTED.search(text)
+    if interrupted:
+        return REDIRECTED.format(where=_shown(interrupted.group(1)))
+    if "Execution context was destroyed" not in text:
+        return None
+    # The script's context is gone as the next document commits; the page's address follows
+    # a moment later.
+    with contextlib.suppress(Exception):
+        page.wait_for_url(lambda url: url != loaded, timeout=WHERE_WAIT_MS)
+    return REDIRECTED.format(where=_shown(page.url) if page.url != loaded else "another page")
+
+
+def _shown(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def did_not_load(exc: Exception) -> str:

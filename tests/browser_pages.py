@@ -143,6 +143,17 @@ PAGES: dict[str, str] = {
     "/private": _doc(
         "Private", "<main><h1>Private</h1><p>Members only. <a href='/clean'>Home</a></p></main>"
     ),
+    # Pages that go on to /clean by themselves: a script just after load, a <meta> refresh.
+    "/redirects-itself": _doc(
+        "Redirects itself",
+        "<main><h1>Moving</h1></main><script>addEventListener('load', () =>"
+        " setTimeout(() => { location.href = '/clean'; }, 30));</script>",
+    ),
+    "/refresh": _doc(
+        "Refreshes",
+        "<main><h1>Moving</h1></main>",
+        head="<meta http-equiv='refresh' content='0;url=/clean'>",
+    ),
     # Links to one page and to things that are not pages: data, an image, a broken link.
     "/links": _doc(
         "Links",

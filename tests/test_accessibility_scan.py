@@ -31,16 +31,16 @@ def site(chromium: Any) -> Any:
         chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 10
     )
     context, tabs = axe_tabs(session, 1)
-    yield session, tabs[0]
+    yield session, tabs
     context.close()
     server.stop()
 
 
 def _scan(site, path: str, tmp_path: Path, **settings: Any) -> PageScan:
-    session, tab = site
+    session, tabs = site
     chosen = Settings.model_validate(settings)
     return scan(
-        session, tab, path, chosen.axe_options(), chosen.ignore, tmp_path / "a11y", tmp_path
+        session, tabs, path, chosen.axe_options(), chosen.ignore, tmp_path / "a11y", tmp_path
     )
 
 
@@ -148,3 +148,21 @@ def test_apply_ignores_needs_rule_and_scope() -> None:
 def test_an_unscoped_ignore_is_a_config_error() -> None:
     with pytest.raises(ValueError, match="selector or page"):
         Ignore(rule="label", reason="everywhere")
+
+
+def test_a_page_that_redirects_itself_is_named_and_does_not_reach_the_next(
+    site, tmp_path: Path
+) -> None:
+    session, _ = site
+    paths = ["/refresh", "/redirects-itself", "/a11y-bad", "/clean"]
+    context, tabs = axe_tabs(session, 1)
+    first = tabs[0]
+    try:
+        found = scan_pages(session, tabs, paths, Settings().axe_options(), [], None, tmp_path)
+    finally:
+        context.close()
+    moved = "the page went on to /clean by itself (a script or <meta> refresh redirect)"
+    assert [r.error and r.error.split(":")[0] for r in found] == [moved, moved, None, None]
+    assert {v.rule for v in found[2].violations} == EXPECTED_BAD_RULES
+    assert found[3].violations == []
+    assert tabs[0] is not first  # the tab those pages left behind was replaced

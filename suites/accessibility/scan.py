@@ -11,15 +11,16 @@ each without waiting, then each result is collected.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 
-from readiness.browser_session import BrowserSession, did_not_load, first_line
+from readiness.browser_session import BrowserSession, did_not_load, first_line, went_elsewhere
 from readiness.pages import not_a_page
 
 from .settings import Ignore
@@ -77,6 +78,7 @@ class PageScan:
     ignored: int = 0  # nodes left out by `ignore` entries
     screenshots: dict[str, str] = field(default_factory=dict)  # impact -> path in run dir
     error: str | None = None
+    loaded: str = ""  # the address the page loaded at (after any HTTP redirect)
 
 
 def _selector(target: Any) -> str:
@@ -143,7 +145,7 @@ def axe_tabs(session: BrowserSession, count: int, **options: Any) -> tuple[Any, 
 
 def scan_pages(
     session: BrowserSession,
-    tabs: Sequence[Any],
+    tabs: MutableSequence[Any],
     paths: Sequence[str],
     options: dict[str, Any],
     ignores: Sequence[Ignore],
@@ -152,39 +154,60 @@ def scan_pages(
 ) -> list[PageScan]:
     """Scan ``paths`` with axe ``options`` in the pages ``tabs`` (from ``axe_tabs``),
     ``len(tabs)`` at a time; outline and screenshot the offending elements per impact (into
-    ``shots_dir``, paths relative to ``run_dir``). One PageScan per path, in order."""
+    ``shots_dir``, paths relative to ``run_dir``). One PageScan per path, in order.
+
+    A tab whose page went wrong (it redirected itself, or never loaded) is replaced in
+    ``tabs`` by a fresh one, so that nothing that page still does reaches the next page."""
     results: list[PageScan] = []
     for start in range(0, len(paths), len(tabs)):
-        batch = zip(tabs, paths[start : start + len(tabs)], strict=False)
-        opened = [(tab, _open(session, tab, path)) for tab, path in batch]
-        running = [(tab, r) for tab, r in opened if r.error is None and _start(tab, r, options)]
-        for tab, result in running:
-            _finish(tab, result, ignores, shots_dir, run_dir)
+        batch = list(enumerate(paths[start : start + len(tabs)]))
+        opened = [(i, _open(session, tabs[i], path)) for i, path in batch]
+        running = [(i, r) for i, r in opened if r.error is None and _start(tabs[i], r, options)]
+        for i, result in running:
+            _finish(tabs[i], result, ignores, shots_dir, run_dir)
+        for i, result in opened:
+            if result.error:
+                _replace(tabs, i)
         results += [result for _, result in opened]
     return results
 
 
+def _replace(tabs: MutableSequence[Any], index: int) -> None:
+    old = tabs[index]
+    with contextlib.suppress(Exception):  # the next scan in this tab reports what is wrong
+        tabs[index] = old.context.new_page()  # the context's init script brings axe
+        old.close()
+
+
 def scan(
     session: BrowserSession,
-    tab: Any,
+    tabs: MutableSequence[Any],
     path: str,
     options: dict[str, Any],
     ignores: Sequence[Ignore],
     shots_dir: Path | None,
     run_dir: Path,
 ) -> PageScan:
-    """Scan one page: ``scan_pages`` with one tab."""
-    return scan_pages(session, [tab], [path], options, ignores, shots_dir, run_dir)[0]
+    """Scan one page in the first of ``tabs``: ``scan_pages`` with one path."""
+    return scan_pages(session, tabs, [path], options, ignores, shots_dir, run_dir)[0]
 
 
 def _open(session: BrowserSession, tab: Any, path: str) -> PageScan:
     """Navigate ``tab`` to ``path``; the PageScan carries an error if it is not scannable."""
     result = PageScan(path, session.url(path))
     try:
-        response = tab.goto(result.url, wait_until="load")
+        try:
+            response = tab.goto(result.url, wait_until="load")
+        except Exception as exc:
+            if "interrupted by another navigation" not in str(exc):
+                raise
+            # The tab's previous page may have had a redirect of its own still due; if the
+            # page asked for is the one redirecting, the second try is interrupted too.
+            response = tab.goto(result.url, wait_until="load")
     except Exception as exc:
-        result.error = did_not_load(exc)
+        result.error = went_elsewhere(tab, exc) or did_not_load(exc)
         return result
+    result.loaded = tab.url
     why = (
         not_a_page(response.status, response.headers.get("content-type"))
         if response is not None
@@ -201,8 +224,10 @@ def _start(tab: Any, result: PageScan, options: dict[str, Any]) -> bool:
     try:
         tab.evaluate(START_JS, options)
         return True
-    except Exception as exc:  # e.g. not an HTML document, so the init script never ran
-        result.error = f"axe did not start: {first_line(exc)}"
+    except Exception as exc:  # e.g. the page navigated away by itself
+        result.error = (
+            went_elsewhere(tab, exc, result.loaded) or f"axe did not start: {first_line(exc)}"
+        )
         return False
 
 
@@ -213,19 +238,20 @@ def _finish(
     shots_dir: Path | None,
     run_dir: Path,
 ) -> None:
-    try:
-        raw = tab.evaluate(COLLECT_JS)
-    except Exception as exc:
-        result.error = f"axe did not finish: {first_line(exc)}"
-        return
-    violations = parse_violations(raw.get("violations", []))
-
     def matches(target: str, selector: str) -> bool:
         return bool(tab.evaluate(MATCH_JS, [[target, selector]])[0])
 
-    result.violations, result.ignored = apply_ignores(violations, result.path, ignores, matches)
-    if shots_dir is not None:
-        result.screenshots = _screenshots(tab, result.violations, result.path, shots_dir, run_dir)
+    try:
+        raw = tab.evaluate(COLLECT_JS)
+        violations = parse_violations(raw.get("violations", []))
+        kept, ignored = apply_ignores(violations, result.path, ignores, matches)
+        shots = _screenshots(tab, kept, result.path, shots_dir, run_dir) if shots_dir else {}
+    except Exception as exc:  # e.g. the page navigated away by itself while axe ran
+        result.error = (
+            went_elsewhere(tab, exc, result.loaded) or f"axe did not finish: {first_line(exc)}"
+        )
+        return
+    result.violations, result.ignored, result.screenshots = kept, ignored, shots
 
 
 def _screenshots(

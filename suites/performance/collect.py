@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from readiness.browser_session import BrowserSession, did_not_load
+from readiness.browser_session import BrowserSession, did_not_load, first_line, went_elsewhere
 from readiness.pages import not_a_page
 
 from .metrics import Shift, Task, cumulative_layout_shift, time_to_interactive, total_blocking_time
@@ -177,6 +177,7 @@ class PageRun:
     resources: list[Resource] = field(default_factory=list)
     wall_ms: float = 0.0
     error: str | None = None  # why this run measured nothing (the checks become errored)
+    final: bool = False  # with error: the page would answer the same again (see _failed)
 
     @property
     def requests(self) -> int:
@@ -352,32 +353,45 @@ class PageLoader:
             try:
                 response = tab.page.goto(url, wait_until="load")
             except Exception as exc:
+                elsewhere = went_elsewhere(tab.page, exc)
+                if elsewhere:
+                    return _failed(url, elsewhere, final=True), False
                 return _failed(url, did_not_load(exc)), False
             status = response.status if response is not None else None
             why = not_a_page(status, response.headers.get("content-type") if response else None)
             if why:
-                return _failed(url, f"page answered {why}: not timed", status), False
+                return _failed(url, f"page answered {why}: not timed", status, final=True), False
             if self.session.landed_on_login(tab.page, path):
                 reason = f"landed on the sign-in form ({tab.page.url}), not on {path}"
-                return _failed(url, reason, status), False
-            cap_s = min(self.session.timeout_s, MAX_OBSERVE_AFTER_LOAD_S)
-            deadline = time.perf_counter() + cap_s
-            first = min(PREPARE_AFTER_QUIET_MS, self.settle_ms) if overlap else self.settle_ms
-            data = _settle(tab.page, tab.network, first, deadline)
-            disturbed = False
-            if overlap and not data["capped"]:
-                left_ms = max(0.0, (deadline - time.perf_counter()) * 1000)
-                mark = tab.page.evaluate(
-                    CONFIRM_START_JS, [self.settle_ms, left_ms, TIMER_HORIZON_MS]
-                )
-                self._prepare_next()
-                data = tab.page.evaluate(CONFIRM_END_JS)
-                disturbed = data["last"] > mark or bool(tab.network.pending)
+                return _failed(url, reason, status, final=True), False
+            loaded = tab.page.url
+            try:
+                data, disturbed = self._observe(tab, overlap)
+            except Exception as exc:  # the page navigated away (or crashed) while observed
+                elsewhere = went_elsewhere(tab.page, exc, loaded)
+                if elsewhere:
+                    return _failed(url, elsewhere, status, final=True), False
+                return _failed(url, f"page not observed: {first_line(exc)}", status), False
             run = _page_run(url, status, data, list(tab.network.resources.values()))
             run.wall_ms = (time.perf_counter() - started) * 1000
             return run, disturbed
         finally:
             tab.context.close()
+
+    def _observe(self, tab: _Tab, overlap: bool) -> tuple[dict[str, Any], bool]:
+        """Watch the loaded page until it is quiet; (what it reported, whether it was busy
+        while the next run's context was prepared)."""
+        cap_s = min(self.session.timeout_s, MAX_OBSERVE_AFTER_LOAD_S)
+        deadline = time.perf_counter() + cap_s
+        first = min(PREPARE_AFTER_QUIET_MS, self.settle_ms) if overlap else self.settle_ms
+        data = _settle(tab.page, tab.network, first, deadline)
+        if not overlap or data["capped"]:
+            return data, False
+        left_ms = max(0.0, (deadline - time.perf_counter()) * 1000)
+        mark = tab.page.evaluate(CONFIRM_START_JS, [self.settle_ms, left_ms, TIMER_HORIZON_MS])
+        self._prepare_next()
+        data = tab.page.evaluate(CONFIRM_END_JS)
+        return data, data["last"] > mark or bool(tab.network.pending)
 
 
 def measure(session: BrowserSession, path: str, profile: Throttling, settle_ms: int) -> PageRun:
@@ -429,7 +443,9 @@ def _page_run(url: str, status: int | None, data: dict[str, Any], res: list[Reso
     )
 
 
-def _failed(url: str, reason: str, status: int | None = None) -> PageRun:
-    """A run that measured nothing; ``status`` is set when the server's answer was the
-    reason (then loading the page again would give the same answer)."""
-    return PageRun(url, status, None, None, None, None, 0.0, None, None, None, error=reason)
+def _failed(url: str, reason: str, status: int | None = None, *, final: bool = False) -> PageRun:
+    """A run that measured nothing; ``final`` when loading the page again would give the
+    same answer (an error page, not HTML, the sign-in form, a redirect of its own)."""
+    return PageRun(
+        url, status, None, None, None, None, 0.0, None, None, None, error=reason, final=final
+    )

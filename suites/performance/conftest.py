@@ -104,9 +104,9 @@ def measure_runs(loader: PageLoader, path: str, runs: int) -> PageMeasurement:
         run = loader.measure(path)
         if run.error:
             errors.append(run.error)
-            if run.status is not None and not result.runs:
-                # The server's first answer was not a page (an error, not HTML, the sign-in
-                # form): it would give it again. After a good run, it is flaky: load again.
+            if run.final and not result.runs:
+                # The first answer was not the page (an error, not HTML, the sign-in form, a
+                # redirect of its own): it would be again. After a good run it is flaky.
                 break
         else:
             result.runs.append(run)
