@@ -7,6 +7,7 @@ landed back on the sign-in form instead of the page that was asked for.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 from dataclasses import dataclass, field
@@ -46,6 +47,30 @@ def https_policy(
     if problem:
         return HttpsPolicy(False, f"certificate does not verify against {ca_bundle}: {problem}")
     return HttpsPolicy(True, f"certificate verified against {ca_bundle.name} before browsing")
+
+
+class PageNotResponding(Exception):
+    """The page's main thread did not run our script within the time allowed."""
+
+
+def evaluate_within(page: Any, timeout_s: float, expression: str, arg: Any = None) -> Any:
+    """``page.evaluate(expression, arg)``, giving up after ``timeout_s`` seconds with
+    PageNotResponding.
+
+    Playwright's evaluate waits for the page's main thread without a limit, and its sync API
+    takes no timeout for it: a page whose script never yields (a runaway loop after load)
+    would hang the whole gate. So the call is awaited on Playwright's own event loop under
+    ``asyncio.wait_for``; Playwright aborts a cancelled call (its connection sends
+    ``__abort__``), and closing the page or its context afterwards ends the stuck renderer.
+    tests/test_browser_discovery.py pins this against a page that spins forever.
+    """
+    try:
+        return page._sync(asyncio.wait_for(page._impl_obj.evaluate(expression, arg), timeout_s))
+    except TimeoutError:
+        raise PageNotResponding(
+            f"the page's main thread stayed busy for more than {timeout_s:.1f} s"
+            " (a script that does not yield)"
+        ) from None
 
 
 def first_line(exc: Exception) -> str:

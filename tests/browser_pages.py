@@ -154,6 +154,21 @@ PAGES: dict[str, str] = {
         "<main><h1>Moving</h1></main>",
         head="<meta http-equiv='refresh' content='0;url=/clean'>",
     ),
+    # A script that never yields, from just after load: the main thread answers nothing more.
+    "/spins": _doc(
+        "Spins",
+        "<main><h1>Spins</h1></main><script>addEventListener('load', () =>"
+        " setTimeout(() => { for (;;) {} }, 0));</script>",
+    ),
+    # Scans clean, then spins as soon as the accessibility scan's result is in: the scan
+    # passes, and the tab it leaves behind would hold up the next navigation in it.
+    "/spins-after-scan": _doc(
+        "Spins later",
+        "<main><h1>Spins later</h1></main><script>const wait = setInterval(() => {"
+        " if (!window.__readinessAxe) return; clearInterval(wait);"
+        " window.__readinessAxe.then(() => setTimeout(() => { for (;;) {} }, 0)); }, 5);"
+        "</script>",
+    ),
     # Links to one page and to things that are not pages: data, an image, a broken link.
     "/links": _doc(
         "Links",

@@ -166,3 +166,38 @@ def test_a_page_that_redirects_itself_is_named_and_does_not_reach_the_next(
     assert {v.rule for v in found[2].violations} == EXPECTED_BAD_RULES
     assert found[3].violations == []
     assert tabs[0] is not first  # the tab those pages left behind was replaced
+
+
+@pytest.mark.parametrize(
+    ("path", "first"),
+    [
+        # Busy before axe could start or finish: errored, its tab replaced.
+        ("/spins", "the page's main thread stayed busy for more than 2.0 s"),
+        # Busy only after a clean scan: passed, and its tab replaced all the same.
+        ("/spins-after-scan", None),
+    ],
+)
+def test_a_page_that_never_yields_costs_a_bounded_wait_and_not_the_next_page(
+    chromium: Any, tmp_path: Path, path: str, first: str | None
+) -> None:
+    from readiness.demo import WsgiServer
+
+    with WsgiServer(pages_app) as server:
+        session = BrowserSession(
+            chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 2
+        )
+        context, tabs = axe_tabs(session, 1)
+        spinning = tabs[0]
+        try:
+            found = scan_pages(
+                session, tabs, [path, "/a11y-bad"], Settings().axe_options(), [], None, tmp_path
+            )
+        finally:
+            context.close()
+    if first is None:
+        assert found[0].error is None and found[0].violations == []
+    else:
+        assert found[0].error is not None and first in found[0].error, found[0].error
+    assert found[1].error is None
+    assert {v.rule for v in found[1].violations} == EXPECTED_BAD_RULES
+    assert tabs[0] is not spinning

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import write_gates
 
 from readiness import browser
-from readiness.browser_session import https_policy
+from readiness.browser_session import PageNotResponding, evaluate_within, https_policy
 from readiness.browser_settings import Crawl
 from readiness.demo import DemoServer
 from readiness.demo.tls import DemoCA
@@ -239,3 +241,25 @@ def test_browser_key_errors_name_line_and_field(
     result = run_gate("--gates", str(gates))
     assert result.returncode == 2
     assert expected in result.stderr
+
+
+def test_evaluate_within_gives_up_on_a_page_that_never_yields(chromium: Any) -> None:
+    from browser_pages import pages_app
+
+    from readiness.demo import WsgiServer
+
+    context = chromium.new_context()
+    with WsgiServer(pages_app) as server:
+        page = context.new_page()
+        page.goto(server.url + "/clean")
+        assert evaluate_within(page, 2, "(n) => n + 1", 41) == 42
+        page.goto(server.url + "/spins")
+        started = time.monotonic()
+        with pytest.raises(PageNotResponding, match=r"stayed busy for more than 1\.0 s"):
+            evaluate_within(page, 1, "() => 0")
+        assert 1 <= time.monotonic() - started < 5
+        page.close()  # the stuck page can be closed, and the context goes on working
+        fresh = context.new_page()
+        fresh.goto(server.url + "/clean")
+        assert evaluate_within(fresh, 2, "() => document.title") == "Clean page"
+    context.close()

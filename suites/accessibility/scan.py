@@ -20,10 +20,19 @@ from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 
-from readiness.browser_session import BrowserSession, did_not_load, first_line, went_elsewhere
+from readiness.browser_session import (
+    BrowserSession,
+    did_not_load,
+    evaluate_within,
+    first_line,
+    went_elsewhere,
+)
 from readiness.pages import not_a_page
 
 from .settings import Ignore
+
+# How long a page may take to answer after its scan before its tab is replaced.
+PROBE_S = 1.0
 
 AXE_SOURCE: str = Axe().axe_script
 
@@ -162,14 +171,27 @@ def scan_pages(
     for start in range(0, len(paths), len(tabs)):
         batch = list(enumerate(paths[start : start + len(tabs)]))
         opened = [(i, _open(session, tabs[i], path)) for i, path in batch]
-        running = [(i, r) for i, r in opened if r.error is None and _start(tabs[i], r, options)]
+        limit_s = session.timeout_s
+        running = [
+            (i, r) for i, r in opened if r.error is None and _start(tabs[i], r, options, limit_s)
+        ]
         for i, result in running:
-            _finish(tabs[i], result, ignores, shots_dir, run_dir)
+            _finish(tabs[i], result, ignores, shots_dir, run_dir, limit_s)
         for i, result in opened:
-            if result.error:
+            if result.error or not _responding(tabs[i]):
                 _replace(tabs, i)
         results += [result for _, result in opened]
     return results
+
+
+def _responding(tab: Any) -> bool:
+    """Whether the page still runs scripts: one that went on spinning after its scan would
+    hold the next navigation in this tab until it timed out, blamed on the next page."""
+    try:
+        evaluate_within(tab, PROBE_S, "() => 0")
+        return True
+    except Exception:
+        return False
 
 
 def _replace(tabs: MutableSequence[Any], index: int) -> None:
@@ -220,9 +242,9 @@ def _open(session: BrowserSession, tab: Any, path: str) -> PageScan:
     return result
 
 
-def _start(tab: Any, result: PageScan, options: dict[str, Any]) -> bool:
+def _start(tab: Any, result: PageScan, options: dict[str, Any], limit_s: float) -> bool:
     try:
-        tab.evaluate(START_JS, options)
+        evaluate_within(tab, limit_s, START_JS, options)
         return True
     except Exception as exc:  # e.g. the page navigated away by itself
         result.error = (
@@ -237,15 +259,21 @@ def _finish(
     ignores: Sequence[Ignore],
     shots_dir: Path | None,
     run_dir: Path,
+    limit_s: float,
 ) -> None:
+    """Collect axe's result (each call bounded by ``limit_s``), apply the ignores, outline
+    and screenshot what is left."""
+
     def matches(target: str, selector: str) -> bool:
-        return bool(tab.evaluate(MATCH_JS, [[target, selector]])[0])
+        return bool(evaluate_within(tab, limit_s, MATCH_JS, [[target, selector]])[0])
 
     try:
-        raw = tab.evaluate(COLLECT_JS)
+        raw = evaluate_within(tab, limit_s, COLLECT_JS)
         violations = parse_violations(raw.get("violations", []))
         kept, ignored = apply_ignores(violations, result.path, ignores, matches)
-        shots = _screenshots(tab, kept, result.path, shots_dir, run_dir) if shots_dir else {}
+        shots = (
+            _screenshots(tab, kept, result.path, shots_dir, run_dir, limit_s) if shots_dir else {}
+        )
     except Exception as exc:  # e.g. the page navigated away by itself while axe ran
         result.error = (
             went_elsewhere(tab, exc, result.loaded) or f"axe did not finish: {first_line(exc)}"
@@ -255,15 +283,20 @@ def _finish(
 
 
 def _screenshots(
-    page: Any, violations: list[Violation], path: str, shots_dir: Path, run_dir: Path
+    page: Any,
+    violations: list[Violation],
+    path: str,
+    shots_dir: Path,
+    run_dir: Path,
+    limit_s: float,
 ) -> dict[str, str]:
     shots: dict[str, str] = {}
     shots_dir.mkdir(parents=True, exist_ok=True)
     for impact in sorted({v.impact for v in violations}):
         targets = [n.selector for v in violations if v.impact == impact for n in v.nodes]
-        page.evaluate(OUTLINE_JS, [targets, True])
+        evaluate_within(page, limit_s, OUTLINE_JS, [targets, True])
         file = shots_dir / f"{_slug(path)}-{impact}.png"
         page.screenshot(path=str(file), full_page=True)
-        page.evaluate(OUTLINE_JS, [targets, False])
+        evaluate_within(page, limit_s, OUTLINE_JS, [targets, False])
         shots[impact] = file.relative_to(run_dir).as_posix()
     return shots

@@ -12,7 +12,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from readiness.browser_session import BrowserSession, did_not_load, first_line, went_elsewhere
+from readiness.browser_session import (
+    BrowserSession,
+    PageNotResponding,
+    did_not_load,
+    evaluate_within,
+    first_line,
+    went_elsewhere,
+)
 from readiness.pages import not_a_page
 
 from .metrics import Shift, Task, cumulative_layout_shift, time_to_interactive, total_blocking_time
@@ -248,6 +255,11 @@ def _throttle(cdp: Any, profile: Throttling) -> None:
 MAX_OBSERVE_AFTER_LOAD_S = 5.0
 
 
+# How long past the observation's own deadline the page's main thread may take to answer
+# before the page counts as not responding (a script that never yields).
+ANSWER_GRACE_S = 2.0
+
+
 # How long the page must have been quiet before the next run's context is prepared beside it
 # (the rest of the quiet window overlaps that work). Any activity after this point makes the
 # run repeat alone, so a short wait costs repeated runs on pages with late work, never a
@@ -311,7 +323,9 @@ class PageLoader:
         """Load ``path`` once and return its lab metrics."""
         if self._cold:
             self._cold = False
-            self._load(path, self.overlap)  # discarded: the warm-up
+            warm_up, _ = self._load(path, self.overlap)  # its figures are discarded
+            if warm_up.final:
+                return warm_up  # not a page to time: a timed load would say the same
         run, disturbed = self._load(path, self.overlap)
         if disturbed:
             self.repeated += 1
@@ -367,6 +381,8 @@ class PageLoader:
             loaded = tab.page.url
             try:
                 data, disturbed = self._observe(tab, overlap)
+            except PageNotResponding as exc:  # it would be again: not loaded `runs` times
+                return _failed(url, f"page not observed: {exc}", status, final=True), False
             except Exception as exc:  # the page navigated away (or crashed) while observed
                 elsewhere = went_elsewhere(tab.page, exc, loaded)
                 if elsewhere:
@@ -388,9 +404,12 @@ class PageLoader:
         if not overlap or data["capped"]:
             return data, False
         left_ms = max(0.0, (deadline - time.perf_counter()) * 1000)
-        mark = tab.page.evaluate(CONFIRM_START_JS, [self.settle_ms, left_ms, TIMER_HORIZON_MS])
+        bound_s = left_ms / 1000 + ANSWER_GRACE_S
+        mark = evaluate_within(
+            tab.page, bound_s, CONFIRM_START_JS, [self.settle_ms, left_ms, TIMER_HORIZON_MS]
+        )
         self._prepare_next()
-        data = tab.page.evaluate(CONFIRM_END_JS)
+        data = evaluate_within(tab.page, bound_s, CONFIRM_END_JS)
         return data, data["last"] > mark or bool(tab.network.pending)
 
 
@@ -406,7 +425,8 @@ def _settle(page: Any, network: _Network, settle_ms: int, deadline: float) -> di
     counted), or until ``deadline`` (then ``capped`` is set)."""
     while True:
         left_ms = max(0.0, (deadline - time.perf_counter()) * 1000)
-        data = page.evaluate(SETTLE_JS, [settle_ms, left_ms, TIMER_HORIZON_MS])
+        bound_s = left_ms / 1000 + ANSWER_GRACE_S
+        data = evaluate_within(page, bound_s, SETTLE_JS, [settle_ms, left_ms, TIMER_HORIZON_MS])
         if not network.pending or data["capped"]:
             return data
         if time.perf_counter() >= deadline:
