@@ -20,6 +20,7 @@ from .browser import (
     discover_chromium,
     launch_chromium,
     preflight_chromium,
+    started_playwright,
 )
 from .browser_session import BrowserSession, first_line, https_policy
 from .gate import GateRun
@@ -94,9 +95,7 @@ def open_browser_session(pw: Any, gate: GateRun) -> BrowserSession:
 @pytest.fixture(scope="session")
 def browser_session(gate: GateRun, request: pytest.FixtureRequest) -> Iterator[BrowserSession]:
     """One headless Chromium for the run, with the target's trust and credentials."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
+    with started_playwright() as pw:
         try:
             session = open_browser_session(pw, gate)
         except (BrowserNotFound, BrowserDidNotStart) as exc:

@@ -182,12 +182,11 @@ def _sign_in_for_crawl(config: pytest.Config, run: Any) -> dict[str, Any] | None
     """Run gates.yaml's sign-in step once in a short-lived Chromium; its storage state, or
     None when it did not succeed (the crawl then sees what a visitor sees, and the browser
     suites try again and report why on every check)."""
-    from playwright.sync_api import sync_playwright
-
+    from .browser import started_playwright
     from .browser_fixtures import SIGNED_IN_KEY, open_browser_session
 
     try:
-        with sync_playwright() as pw:
+        with started_playwright() as pw:
             session = open_browser_session(pw, run)
             try:
                 session.authenticate()

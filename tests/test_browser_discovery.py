@@ -263,3 +263,23 @@ def test_evaluate_within_gives_up_on_a_page_that_never_yields(chromium: Any) -> 
         fresh.goto(server.url + "/clean")
         assert evaluate_within(fresh, 2, "() => document.title") == "Clean page"
     context.close()
+
+
+def test_playwright_driver_keeps_its_compiled_code_in_the_user_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv(browser.COMPILE_CACHE_VAR, raising=False)
+    with browser.started_playwright() as pw:
+        assert pw.chromium.name == "chromium"
+        assert browser.COMPILE_CACHE_VAR not in os.environ  # only the driver was given it
+    cached = tmp_path / "cache" / "readiness-gate" / "node-compile-cache"
+    assert browser.compile_cache_dir() == cached
+    assert any(p.is_file() for p in cached.rglob("*")), "the driver wrote no compile cache"
+    # A cache the environment already names is the one used.
+    mine = tmp_path / "mine"
+    monkeypatch.setenv(browser.COMPILE_CACHE_VAR, str(mine))
+    with browser.started_playwright():
+        pass
+    assert any(p.is_file() for p in mine.rglob("*"))
+    assert os.environ[browser.COMPILE_CACHE_VAR] == str(mine)
