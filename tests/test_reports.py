@@ -244,3 +244,19 @@ def test_dashboard_in_chromium(name: str, chromium: Any, tmp_path: Path) -> None
     if name == "nogo":
         page.screenshot(path="/tmp/readiness-dashboard.png", full_page=True)
     context.close()
+
+
+def test_compiled_templates_are_kept_for_the_next_run() -> None:
+    # Compiling the templates is a fixed cost of every run; the next process loads the code.
+    from jinja2 import FileSystemBytecodeCache
+
+    from readiness.reports.html import _env
+
+    env = _env()
+    cache = env.bytecode_cache
+    assert isinstance(cache, FileSystemBytecodeCache)
+    render_dashboard(SAMPLES["go"]())
+    template = env.get_template("dashboard.html.j2")
+    key = cache.get_cache_key(template.name, template.filename)
+    kept = Path(cache.directory) / (cache.pattern % key)
+    assert kept.is_file() and kept.stat().st_size > 0

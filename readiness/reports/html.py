@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 
 from readiness.reports.markdown import (
     format_number,
@@ -42,6 +42,9 @@ def slugify(text: str) -> str:
 def _env() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
+        # Compiling the templates took ~0.1 s of every run; Jinja keeps the compiled code in a
+        # per-user temporary directory it creates privately, keyed by each template's source.
+        bytecode_cache=FileSystemBytecodeCache(),
         autoescape=True,
         undefined=StrictUndefined,  # a typo in a template fails the tests, not silently blanks
         trim_blocks=True,
