@@ -47,7 +47,7 @@ CHROMIUM_ARGS: tuple[str, ...] = (("--no-sandbox",) if _ROOT else ()) + (
 
 # Node.js (v22.1+) keeps the V8 code it compiled for a script in this directory and reuses it
 # while the script is unchanged: Playwright's driver, a Node process loading several MB of
-# JavaScript at every run, then starts about 0.2 s sooner (benchmarks/driver_start.py). Node
+# JavaScript at every run, then starts about 0.15 s sooner (benchmarks/startup_caches.py). Node
 # skips the cache without a word when the directory cannot be written.
 COMPILE_CACHE_VAR = "NODE_COMPILE_CACHE"
 
