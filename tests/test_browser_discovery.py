@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -265,21 +267,32 @@ def test_evaluate_within_gives_up_on_a_page_that_never_yields(chromium: Any) -> 
     context.close()
 
 
-def test_playwright_driver_keeps_its_compiled_code_in_the_user_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv(browser.COMPILE_CACHE_VAR, raising=False)
-    with browser.started_playwright() as pw:
-        assert pw.chromium.name == "chromium"
-        assert browser.COMPILE_CACHE_VAR not in os.environ  # only the driver was given it
+# Run in a fresh interpreter: a second Playwright cannot start inside this process's, which
+# the session's `chromium` fixture may hold.
+DRIVER_START = """
+import os
+from readiness import browser
+with browser.started_playwright() as pw:
+    assert pw.chromium.name == "chromium"
+    print(os.environ.get(browser.COMPILE_CACHE_VAR, "unset"))
+print(browser.compile_cache_dir())
+"""
+
+
+def test_playwright_driver_keeps_its_compiled_code_in_the_user_cache(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != browser.COMPILE_CACHE_VAR}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    out = subprocess.run(
+        [sys.executable, "-c", DRIVER_START], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
     cached = tmp_path / "cache" / "readiness-gate" / "node-compile-cache"
-    assert browser.compile_cache_dir() == cached
+    assert out == ["unset", str(cached)]  # given to the driver only, not to the process
     assert any(p.is_file() for p in cached.rglob("*")), "the driver wrote no compile cache"
-    # A cache the environment already names is the one used.
+    # A cache the environment already names is the one used, and left as it was.
     mine = tmp_path / "mine"
-    monkeypatch.setenv(browser.COMPILE_CACHE_VAR, str(mine))
-    with browser.started_playwright():
-        pass
+    env[browser.COMPILE_CACHE_VAR] = str(mine)
+    out = subprocess.run(
+        [sys.executable, "-c", DRIVER_START], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out[0] == str(mine)
     assert any(p.is_file() for p in mine.rglob("*"))
-    assert os.environ[browser.COMPILE_CACHE_VAR] == str(mine)
