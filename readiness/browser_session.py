@@ -113,12 +113,19 @@ def _shown(url: str) -> str:
 
 def did_not_load(exc: Exception) -> str:
     """Why a navigation failed, in one line, with what to do when the cause is the target's
-    certificate (Chromium trusts only its own CAs, see ``https_policy``)."""
+    certificate (Chromium trusts only its own CAs, see ``https_policy``) or the time allowed."""
+    from playwright.sync_api import TimeoutError as NavigationTimeout
+
     reason = f"page did not load: {first_line(exc)}"
     if "net::ERR_CERT_" in reason:
         reason += (
             " (Chromium does not trust the target's certificate: set tls.ca_bundle in"
             " gates.yaml to the CA that issued it, or tls.verify: false for a test target)"
+        )
+    elif isinstance(exc, NavigationTimeout):
+        reason += (
+            " (its load event did not come within timeout_s; if the page is only slow,"
+            " raise timeout_s in gates.yaml)"
         )
     return reason
 

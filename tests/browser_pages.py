@@ -20,6 +20,7 @@ LCP_DELAY_MS = 600  # the hero image is inserted this long after navigation star
 SHIFT_PX = 200  # the banner inserted above the content pushes it down this far
 BUSY_MS = 300  # one main-thread task of this length runs 200 ms after load
 SLOW_TTFB_S = 0.4  # /slow answers after this long
+LATE_IMAGE_S = 2.0  # /late.png answers after this long
 LATE_SHIFT_MS = 400  # /late-shift moves its content this long after load (untracked)
 
 
@@ -169,6 +170,10 @@ PAGES: dict[str, str] = {
         " window.__readinessAxe.then(() => setTimeout(() => { for (;;) {} }, 0)); }, 5);"
         "</script>",
     ),
+    # Its load event waits for an image that takes LATE_IMAGE_S.
+    "/loads-late": _doc(
+        "Loads late", "<main><h1>Late</h1><img src='/late.png' alt='Late' width='8'></main>"
+    ),
     # Links to one page and to things that are not pages: data, an image, a broken link.
     "/links": _doc(
         "Links",
@@ -214,6 +219,9 @@ def pages_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> It
     if path == "/slow":
         time.sleep(SLOW_TTFB_S)
         path = "/clean"
+    if path == "/late.png":  # holds /loads-late's load event back this long
+        time.sleep(LATE_IMAGE_S)
+        path = "/noise.png"
     if path in ASSETS:
         mime, body = ASSETS[path]
         start_response("200 OK", [("Content-Type", mime), ("Content-Length", str(len(body)))])

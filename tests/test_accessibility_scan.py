@@ -201,3 +201,27 @@ def test_a_page_that_never_yields_costs_a_bounded_wait_and_not_the_next_page(
     assert found[1].error is None
     assert {v.rule for v in found[1].violations} == EXPECTED_BAD_RULES
     assert tabs[0] is not spinning
+
+
+def test_a_page_slower_than_the_timeout_says_which_setting_to_raise(
+    chromium: Any, tmp_path: Path
+) -> None:
+    from readiness.demo import WsgiServer
+
+    with WsgiServer(pages_app) as server:
+        session = BrowserSession(
+            chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 1
+        )
+        context, tabs = axe_tabs(session, 1)
+        try:
+            (found,) = scan_pages(
+                session, tabs, ["/loads-late"], Settings().axe_options(), [], None, tmp_path
+            )
+        finally:
+            context.close()
+    assert found.error is not None
+    assert found.error.startswith("page did not load: Page.goto: Timeout 1000ms exceeded")
+    assert found.error.endswith(
+        "(its load event did not come within timeout_s; if the page is only slow,"
+        " raise timeout_s in gates.yaml)"
+    )
