@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from .browser_settings import BrowserSettings
-from .config_errors import allowed_keys, explain
+from .config_errors import allowed_keys, best_error, explain
 from .paths import UrlPath, url_path
 from .suites import SuiteError, find_suite_dir, suite_settings_model
 from .yamlpos import YamlError, line_for, load_with_lines
@@ -216,10 +216,7 @@ def load(
         raise ConfigError("expected a mapping with a 'components' key at the top", name, 1)
 
     def located(error: ValidationError, data: Any, prefix: tuple = ()) -> ConfigError:
-        errors = error.errors()
-        # A misspelt key is the cause; the required key it was meant to be is only missing.
-        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-        loc = tuple(first["loc"])
+        first, loc = best_error(error.errors(), data)
         message = explain(first, GatesFile, loc)
         if first["type"] == "missing":
             typo = _typo_for_missing(data, loc)
@@ -317,8 +314,7 @@ def load(
         try:
             settings = _validate_settings(settings_model, comp.model_extra or {})
         except ValidationError as exc:
-            first = exc.errors()[0]
-            loc = tuple(first["loc"])
+            first, loc = best_error(exc.errors(), comp.model_extra or {})
             explained = explain(
                 first,
                 settings_model or ComponentConfig,

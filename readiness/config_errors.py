@@ -9,6 +9,49 @@ from typing import Any
 
 from pydantic import BaseModel
 
+# Errors of a union's branch that the value is not even shaped like (a name where a mapping
+# was given, or the reverse): the branch the user meant has the informative error.
+_WRONG_SHAPE = frozenset({"model_type", "model_attributes_type", "dict_type", "literal_error"})
+
+
+def best_error(errors: list[Any], data: Any) -> tuple[Any, tuple]:
+    """The error to report, and its location in ``data`` (the raw YAML) without pydantic's
+    union-branch tags (``literal['a','b']``, a model's class name).
+
+    A misspelt key comes first (the required key it was meant to be is only "missing"); then
+    any error but those of a union branch of the wrong shape, e.g. for ``throttling:
+    {cpu_slowdown: 0}`` the limit on cpu_slowdown, not "should be 'none', 'desktop' or
+    'mobile'"."""
+    ranked = sorted(
+        errors,
+        key=lambda e: (e["type"] != "extra_forbidden", _wrong_shape(e, errors)),
+    )
+    chosen = ranked[0]
+    return chosen, _data_loc(tuple(chosen["loc"]), data)
+
+
+def _wrong_shape(error: Any, errors: list[Any]) -> bool:
+    if error["type"] not in _WRONG_SHAPE or len(errors) == 1:
+        return False
+    return error["type"] != "literal_error" or isinstance(error.get("input"), dict | list)
+
+
+def _data_loc(loc: tuple, data: Any) -> tuple:
+    """``loc`` less the segments that name a union branch rather than a key of ``data``."""
+    kept: list[Any] = []
+    node = data
+    for part in loc:
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
+            node = node[part]
+        elif isinstance(part, str) and (part.startswith("literal[") or part[:1].isupper()):
+            continue  # a branch tag; the value itself is still at ``node``
+        else:
+            node = None  # a missing key, or below one
+        kept.append(part)
+    return tuple(kept)
+
 
 def explain(
     error: Any, model: type[BaseModel] | None, loc: tuple, also: list[str] | None = None
@@ -66,7 +109,10 @@ def allowed_keys(model: Any, loc: tuple) -> list[str]:
 def _unwrap_optional(annotation: Any) -> Any:
     """The type inside Optional[...] and Annotated[...] (e.g. config.Budget is a Threshold)."""
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        annotation = next((a for a in typing.get_args(annotation) if a is not type(None)), None)
+        # A union with a model in it (a preset name or its own settings) walks into the model.
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        annotation = (models or args or [None])[0]
     if typing.get_origin(annotation) is typing.Annotated:
         annotation = typing.get_args(annotation)[0]
     return annotation

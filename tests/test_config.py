@@ -230,6 +230,29 @@ BAD_FILES: dict[str, tuple[str, dict[str, Any], int, str | None, str]] = {
         "components.smoke.endpoints.0.statuss",
         "unknown key 'statuss'; did you mean 'status'?",
     ),
+    # A setting that is a preset name or a mapping of its own: the error of the branch the
+    # value is shaped like, at the key the user wrote (not pydantic's branch tags).
+    "union-mapping-bad-value": (
+        "components:\n  performance:\n    weight: 1\n    throttling:\n      cpu_slowdown: 0\n",
+        {},
+        5,
+        "components.performance.throttling.cpu_slowdown",
+        "Input should be greater than or equal to 1 (got 0)",
+    ),
+    "union-mapping-unknown-key": (
+        "components:\n  performance:\n    weight: 1\n    throttling: {cpu_slowdwn: 2}\n",
+        {},
+        4,
+        "components.performance.throttling.cpu_slowdwn",
+        "unknown key 'cpu_slowdwn'; did you mean 'cpu_slowdown'?",
+    ),
+    "union-unknown-name": (
+        "components:\n  performance:\n    weight: 1\n    throttling: fast\n",
+        {},
+        4,
+        "components.performance.throttling",
+        "Input should be 'none', 'desktop' or 'mobile' (got 'fast')",
+    ),
     "empty-file": ("", {}, 1, None, "expected a mapping with a 'components' key at the top"),
     "comments-only": ("# nothing yet\n", {}, 1, None, "expected a mapping"),
     "top-level-list": ("- smoke\n- security\n", {}, 1, None, "expected a mapping"),
