@@ -225,3 +225,18 @@ def test_a_page_slower_than_the_timeout_says_which_setting_to_raise(
         "(its load event did not come within timeout_s; if the page is only slow,"
         " raise timeout_s in gates.yaml)"
     )
+
+
+def test_the_rule_ids_read_from_axes_source_are_the_ones_axe_runs(chromium: Any) -> None:
+    # gates.yaml's rule ids are checked against these when it loads, without a browser.
+    from suites.accessibility.axe_source import AXE_SOURCE, rule_ids
+
+    page = chromium.new_page()
+    try:
+        page.set_content("<p>x</p>")
+        page.add_script_tag(content=AXE_SOURCE)
+        running = set(page.evaluate("() => axe.getRules().map((r) => r.ruleId)"))
+    finally:
+        page.close()
+    assert len(running) > 90
+    assert rule_ids() == running

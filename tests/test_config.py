@@ -253,6 +253,23 @@ BAD_FILES: dict[str, tuple[str, dict[str, Any], int, str | None, str]] = {
         "components.performance.throttling",
         "Input should be 'none', 'desktop' or 'mobile' (got 'fast')",
     ),
+    # axe rule ids are checked against the bundled axe-core: a typo in an exclude or an
+    # ignore would otherwise do nothing at all.
+    "axe-rule-typo-in-exclude": (
+        "components:\n  accessibility:\n    weight: 1\n    rules: {exclude: [colour-contrast]}\n",
+        {},
+        4,
+        "components.accessibility.rules.exclude.0",
+        "no such rule in axe-core 4.",
+    ),
+    "axe-rule-typo-in-ignore": (
+        "components:\n  accessibility:\n    weight: 1\n    ignore:\n"
+        "      - {rule: image-alts, selector: img.logo, reason: known}\n",
+        {},
+        5,
+        "components.accessibility.ignore.0.rule",
+        "; did you mean 'image-alt'? (got 'image-alts')",
+    ),
     "empty-file": ("", {}, 1, None, "expected a mapping with a 'components' key at the top"),
     "comments-only": ("# nothing yet\n", {}, 1, None, "expected a mapping"),
     "top-level-list": ("- smoke\n- security\n", {}, 1, None, "expected a mapping"),

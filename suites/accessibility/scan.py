@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from axe_playwright_python.sync_playwright import Axe
-
 from readiness.browser_session import (
     BrowserSession,
     did_not_load,
@@ -29,12 +27,11 @@ from readiness.browser_session import (
 )
 from readiness.pages import not_a_page
 
+from .axe_source import AXE_SOURCE
 from .settings import Ignore
 
 # How long a page may take to answer after its scan before its tab is replaced.
 PROBE_S = 1.0
-
-AXE_SOURCE: str = Axe().axe_script
 
 START_JS = """
 (options) => {

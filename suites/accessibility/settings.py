@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+import difflib
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from readiness.config import Budget, OneOrMany, Threshold
+
+from .axe_source import AXE_VERSION, rule_ids
+
+
+def known_rule(rule: str) -> str:
+    """An axe rule id the bundled axe-core has (any id, if its rules cannot be read)."""
+    known = rule_ids()
+    if known and rule not in known:
+        hint = difflib.get_close_matches(rule, sorted(known), n=1)
+        also = f"; did you mean '{hint[0]}'?" if hint else ""
+        raise ValueError(f"no such rule in axe-core {AXE_VERSION}{also}")
+    return rule
+
+
+AxeRule = Annotated[str, AfterValidator(known_rule)]
 
 Impact = Literal["critical", "serious", "moderate", "minor"]
 IMPACTS: tuple[str, ...] = ("critical", "serious", "moderate", "minor")
@@ -29,14 +45,14 @@ class _Strict(BaseModel):
 
 
 class Rules(_Strict):
-    include: list[str] = []  # axe rule ids to run in addition to the standard's
-    exclude: list[str] = []  # axe rule ids never to run
+    include: list[AxeRule] = []  # axe rule ids to run in addition to the standard's
+    exclude: list[AxeRule] = []  # axe rule ids never to run
 
 
 class Ignore(_Strict):
     """A known violation to leave out: always one rule, narrowed to a selector and/or a page."""
 
-    rule: str
+    rule: AxeRule
     selector: str | None = None  # elements matching it (or inside a match) are ignored
     page: str | None = None  # a page path, e.g. /legacy
     reason: str = Field(min_length=1)
