@@ -111,18 +111,23 @@ def _shown(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
+def timed_out(exc: Exception) -> bool:
+    """Whether ``exc`` is Playwright's: the time allowed (``timeout_s``) ran out."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    return isinstance(exc, PlaywrightTimeout)
+
+
 def did_not_load(exc: Exception) -> str:
     """Why a navigation failed, in one line, with what to do when the cause is the target's
     certificate (Chromium trusts only its own CAs, see ``https_policy``) or the time allowed."""
-    from playwright.sync_api import TimeoutError as NavigationTimeout
-
     reason = f"page did not load: {first_line(exc)}"
     if "net::ERR_CERT_" in reason:
         reason += (
             " (Chromium does not trust the target's certificate: set tls.ca_bundle in"
             " gates.yaml to the CA that issued it, or tls.verify: false for a test target)"
         )
-    elif isinstance(exc, NavigationTimeout):
+    elif timed_out(exc):
         reason += (
             " (its load event did not come within timeout_s; if the page is only slow,"
             " raise timeout_s in gates.yaml)"

@@ -187,6 +187,7 @@ def _counting_site() -> tuple[Any, list[str]]:
         ("/redirects-itself", "the page went on to /clean by itself"),
         ("/refresh", "the page went on to /clean by itself"),
         ("/spins", "page not observed: the page's main thread stayed busy for more than"),
+        ("/loads-late", "page did not load: Page.goto: Timeout 2000ms exceeded."),
     ],
 )
 def test_a_page_that_is_not_one_is_loaded_once_and_not_timed(

@@ -18,6 +18,7 @@ from readiness.browser_session import (
     did_not_load,
     evaluate_within,
     first_line,
+    timed_out,
     went_elsewhere,
 )
 from readiness.pages import not_a_page
@@ -370,7 +371,9 @@ class PageLoader:
                 elsewhere = went_elsewhere(tab.page, exc)
                 if elsewhere:
                     return _failed(url, elsewhere, final=True), False
-                return _failed(url, did_not_load(exc)), False
+                # A page that took all of timeout_s is far past any budget already; loading it
+                # again would cost timeout_s per run for the same verdict.
+                return _failed(url, did_not_load(exc), final=timed_out(exc)), False
             status = response.status if response is not None else None
             why = not_a_page(status, response.headers.get("content-type") if response else None)
             if why:

@@ -106,7 +106,8 @@ def measure_runs(loader: PageLoader, path: str, runs: int) -> PageMeasurement:
             errors.append(run.error)
             if run.final and not result.runs:
                 # The first answer was not the page (an error, not HTML, the sign-in form, a
-                # redirect of its own): it would be again. After a good run it is flaky.
+                # redirect of its own, a script that never yields, no load event within
+                # timeout_s): it would be again. After a good run it is flaky.
                 break
         else:
             result.runs.append(run)
