@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,3 +101,17 @@ def open_report(chromium: Any, path: Path) -> PageWatch:
     page.wait_for_load_state("load")
     page.locator("details").evaluate_all("ds => ds.forEach(d => { d.open = true; })")
     return watch
+
+
+@contextlib.contextmanager
+def browsing(chromium: Any, app: Callable[..., Any], timeout_s: float = 10) -> Iterator[Any]:
+    """A BrowserSession in ``chromium`` on ``app``, served on 127.0.0.1 while it is open
+    (plain http, no sign-in); ``timeout_s`` bounds every wait of the suites."""
+    from readiness.browser_session import BrowserSession, HttpsPolicy
+    from readiness.browser_settings import BrowserSettings
+    from readiness.demo import WsgiServer
+
+    with WsgiServer(app) as server:
+        yield BrowserSession(
+            chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), timeout_s
+        )

@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 from browser_pages import EXPECTED_BAD_RULES, pages_app
+from helpers import browsing
 
-from readiness.browser_session import BrowserSession, HttpsPolicy
-from readiness.browser_settings import BrowserSettings
 from suites.accessibility.scan import (
     Node,
     PageScan,
@@ -24,16 +23,22 @@ from suites.accessibility.settings import Ignore, Settings
 
 @pytest.fixture(scope="module")
 def site(chromium: Any) -> Any:
-    from readiness.demo import WsgiServer
+    with browsing(chromium, pages_app) as session:
+        context, tabs = axe_tabs(session, 1)
+        yield session, tabs
+        context.close()
 
-    server = WsgiServer(pages_app).start()
-    session = BrowserSession(
-        chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 10
-    )
+
+def _scan_in_a_new_tab(session, paths: list[str], tmp_path: Path) -> tuple[list[PageScan], bool]:
+    """``paths`` scanned one after another in a tab of their own (default settings); the scans,
+    and whether the tab they were scanned in was replaced on the way."""
     context, tabs = axe_tabs(session, 1)
-    yield session, tabs
-    context.close()
-    server.stop()
+    first = tabs[0]
+    try:
+        found = scan_pages(session, tabs, paths, Settings().axe_options(), [], None, tmp_path)
+    finally:
+        context.close()
+    return found, tabs[0] is not first
 
 
 def _scan(site, path: str, tmp_path: Path, **settings: Any) -> PageScan:
@@ -155,17 +160,12 @@ def test_a_page_that_redirects_itself_is_named_and_does_not_reach_the_next(
 ) -> None:
     session, _ = site
     paths = ["/refresh", "/redirects-itself", "/a11y-bad", "/clean"]
-    context, tabs = axe_tabs(session, 1)
-    first = tabs[0]
-    try:
-        found = scan_pages(session, tabs, paths, Settings().axe_options(), [], None, tmp_path)
-    finally:
-        context.close()
+    found, replaced = _scan_in_a_new_tab(session, paths, tmp_path)
     moved = "the page went on to /clean by itself (a script or <meta> refresh redirect)"
     assert [r.error and r.error.split(":")[0] for r in found] == [moved, moved, None, None]
     assert {v.rule for v in found[2].violations} == EXPECTED_BAD_RULES
     assert found[3].violations == []
-    assert tabs[0] is not first  # the tab those pages left behind was replaced
+    assert replaced  # the tab those pages left behind
 
 
 @pytest.mark.parametrize(
@@ -180,45 +180,22 @@ def test_a_page_that_redirects_itself_is_named_and_does_not_reach_the_next(
 def test_a_page_that_never_yields_costs_a_bounded_wait_and_not_the_next_page(
     chromium: Any, tmp_path: Path, path: str, first: str | None
 ) -> None:
-    from readiness.demo import WsgiServer
-
-    with WsgiServer(pages_app) as server:
-        session = BrowserSession(
-            chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 2
-        )
-        context, tabs = axe_tabs(session, 1)
-        spinning = tabs[0]
-        try:
-            found = scan_pages(
-                session, tabs, [path, "/a11y-bad"], Settings().axe_options(), [], None, tmp_path
-            )
-        finally:
-            context.close()
+    with browsing(chromium, pages_app, timeout_s=2) as session:
+        found, replaced = _scan_in_a_new_tab(session, [path, "/a11y-bad"], tmp_path)
     if first is None:
         assert found[0].error is None and found[0].violations == []
     else:
         assert found[0].error is not None and first in found[0].error, found[0].error
     assert found[1].error is None
     assert {v.rule for v in found[1].violations} == EXPECTED_BAD_RULES
-    assert tabs[0] is not spinning
+    assert replaced
 
 
 def test_a_page_slower_than_the_timeout_says_which_setting_to_raise(
     chromium: Any, tmp_path: Path
 ) -> None:
-    from readiness.demo import WsgiServer
-
-    with WsgiServer(pages_app) as server:
-        session = BrowserSession(
-            chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 1
-        )
-        context, tabs = axe_tabs(session, 1)
-        try:
-            (found,) = scan_pages(
-                session, tabs, ["/loads-late"], Settings().axe_options(), [], None, tmp_path
-            )
-        finally:
-            context.close()
+    with browsing(chromium, pages_app, timeout_s=1) as session:
+        (found,), _ = _scan_in_a_new_tab(session, ["/loads-late"], tmp_path)
     assert found.error is not None
     assert found.error.startswith("page did not load: Page.goto: Timeout 1000ms exceeded")
     assert found.error.endswith(

@@ -6,14 +6,15 @@ says what the exact value would be.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from browser_pages import BUSY_MS, LATE_SHIFT_MS, LCP_DELAY_MS, SHIFT_PX, SLOW_TTFB_S, pages_app
+from helpers import browsing
 
-from readiness.browser_session import BrowserSession, HttpsPolicy
-from readiness.browser_settings import BrowserSettings
+from readiness.browser_session import BrowserSession
 from suites.performance.collect import (
     MAX_OBSERVE_AFTER_LOAD_S,
     TIMER_HORIZON_MS,
@@ -29,11 +30,8 @@ VIEWPORT_W, VIEWPORT_H = PRESETS["none"].width, PRESETS["none"].height
 
 @pytest.fixture(scope="module")
 def pages(chromium: Any) -> Any:
-    from readiness.demo import WsgiServer
-
-    server = WsgiServer(pages_app).start()
-    yield BrowserSession(chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 10)
-    server.stop()
+    with browsing(chromium, pages_app) as session:
+        yield session
 
 
 @pytest.fixture
@@ -153,30 +151,30 @@ def test_a_warm_up_load_comes_before_the_first_timed_run_only(
     chromium: Any, warm_up: bool, documents: list[int]
 ) -> None:
     # Counted where the loads arrive: the target's own log of document requests.
-    server, served = _counting_site()
-    with server:
-        session = BrowserSession(
-            chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 10
-        )
-        with PageLoader(session, PRESETS["none"], 80, warm_up=warm_up) as loader:
-            seen = []
-            for _ in documents:
-                assert loader.measure("/clean").error is None
-                seen.append(served.count("/clean"))
+    with _counting_loader(chromium, 10, warm_up=warm_up) as (loader, served):
+        seen = []
+        for _ in documents:
+            assert loader.measure("/clean").error is None
+            seen.append(served.count("/clean"))
     assert seen == documents
 
 
-def _counting_site() -> tuple[Any, list[str]]:
-    """The test pages behind a log of the paths requested; (server, log)."""
-    from readiness.demo import WsgiServer
-
+@contextlib.contextmanager
+def _counting_loader(
+    chromium: Any, timeout_s: float, warm_up: bool
+) -> Iterator[tuple[PageLoader, list[str]]]:
+    """A loader on the test pages, and the log of the paths they were asked for."""
     served: list[str] = []
 
     def counting(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         served.append(environ["PATH_INFO"])
         return pages_app(environ, start_response)
 
-    return WsgiServer(counting), served
+    with (
+        browsing(chromium, counting, timeout_s) as session,
+        PageLoader(session, PRESETS["none"], 80, warm_up=warm_up) as loader,
+    ):
+        yield loader, served
 
 
 @pytest.mark.parametrize(
@@ -190,17 +188,12 @@ def _counting_site() -> tuple[Any, list[str]]:
         ("/loads-late", "page did not load: Page.goto: Timeout 2000ms exceeded."),
     ],
 )
-def test_a_page_that_is_not_one_is_loaded_once_and_not_timed(
+def test_a_page_that_gives_no_figures_is_loaded_once_and_not_timed(
     chromium: Any, path: str, reason: str
 ) -> None:
-    server, served = _counting_site()
-    with server:
-        # A short timeout: /spins is given up on after it (capped at 5 s) plus 2 s.
-        session = BrowserSession(
-            chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), 2
-        )
-        with PageLoader(session, PRESETS["none"], 80, warm_up=False) as loader:
-            measured = measure_runs(loader, path, runs=3)
+    # A short timeout: /spins is given up on after it (capped at 5 s) plus 2 s.
+    with _counting_loader(chromium, 2, warm_up=False) as (loader, served):
+        measured = measure_runs(loader, path, runs=3)
     assert measured.error is not None and measured.error.startswith(reason), measured.error
     assert measured.runs == []
     assert served.count(path) == 1  # the server's answer would not change: no second load
