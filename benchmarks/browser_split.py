@@ -13,7 +13,8 @@ Lines (ms summed over the run, n calls, ms per call):
            window), `open` (a context with page, observers and CDP), `repeated` (runs measured
            again because the page was busy while the next was prepared)
   scan.*   the accessibility suite: `open` (navigation to load), `start` (axe.run until its
-           synchronous part returns), `finish` (results, ignores, screenshots)
+           synchronous part returns), `finish` (results, ignores, screenshots), `probe` (is
+           the page still answering after its scan)
   pw.*     Playwright calls made by either: new_context, new_page, goto, context close
   item     pytest's whole protocol per check; `item` less load.measure, scan.* and the
            accessibility tab's set-up is the harness's own cost per check
@@ -84,6 +85,7 @@ def pytest_configure(config: pytest.Config) -> None:
     _clock(a11y, "_open", "scan.open")
     _clock(a11y, "_start", "scan.start")
     _clock(a11y, "_finish", "scan.finish")
+    _clock(a11y, "_responding", "scan.probe")
     _clock(a11y_fixtures, "axe_tabs", "scan.tab_setup")
     _clock(pw.Browser, "new_context", "pw.new_context")
     _clock(pw.BrowserContext, "new_page", "pw.new_page")

@@ -42,8 +42,9 @@ def slugify(text: str) -> str:
 def _env() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
-        # Compiling the templates took ~0.1 s of every run; Jinja keeps the compiled code in a
-        # per-user temporary directory it creates privately, keyed by each template's source.
+        # Compiling the templates cost every run ~75 ms (benchmarks/startup_caches.py); Jinja
+        # keeps the compiled code in a per-user temporary directory it creates privately,
+        # keyed by each template's source.
         bytecode_cache=FileSystemBytecodeCache(),
         autoescape=True,
         undefined=StrictUndefined,  # a typo in a template fails the tests, not silently blanks
