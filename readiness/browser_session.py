@@ -90,14 +90,10 @@ _INTERRUPTED = re.compile(r'interrupted by another navigation to "([^"]+)"')
 WHERE_WAIT_MS = 2000
 
 
-def went_elsewhere(page: Any, exc: Exception, loaded: str = "") -> str | None:
-    """If ``exc`` (from a navigation, or from a script run in the page that had loaded at
-    ``loaded``) means that the page navigated away by itself, say so and where to; else None."""
-    text = first_line(exc)
-    interrupted = _INTERRUPTED.search(text)
-    if interrupted:
-        return REDIRECTED.format(where=_shown(interrupted.group(1)))
-    if "Execution context was destroyed" not in text:
+def went_elsewhere(page: Any, exc: Exception, loaded: str) -> str | None:
+    """If ``exc``, from a script run in the page that had loaded at ``loaded``, means that the
+    page navigated away by itself, say so and where to; else None."""
+    if "Execution context was destroyed" not in first_line(exc):
         return None
     # The script's context is gone as the next document commits; the page's address follows
     # a moment later.
@@ -111,28 +107,39 @@ def _shown(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-def timed_out(exc: Exception) -> bool:
-    """Whether ``exc`` is Playwright's: the time allowed (``timeout_s``) ran out."""
+@dataclass(frozen=True)
+class LoadFailure:
+    """Why a navigation failed, in one line, with what to do about it."""
+
+    reason: str
+    final: bool  # loading the page again would fail the same way
+
+
+def load_failure(exc: Exception) -> LoadFailure:
+    """What a failed ``goto`` means: the page redirecting itself before its load event; the
+    time allowed running out; the target's certificate (Chromium trusts only its own CAs, see
+    ``https_policy``); or whatever Playwright says."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    return isinstance(exc, PlaywrightTimeout)
-
-
-def did_not_load(exc: Exception) -> str:
-    """Why a navigation failed, in one line, with what to do when the cause is the target's
-    certificate (Chromium trusts only its own CAs, see ``https_policy``) or the time allowed."""
-    reason = f"page did not load: {first_line(exc)}"
-    if "net::ERR_CERT_" in reason:
+    first = first_line(exc)
+    interrupted = _INTERRUPTED.search(first)
+    if interrupted:
+        return LoadFailure(REDIRECTED.format(where=_shown(interrupted.group(1))), final=True)
+    reason = f"page did not load: {first}"
+    if "net::ERR_CERT_" in first:
         reason += (
             " (Chromium does not trust the target's certificate: set tls.ca_bundle in"
             " gates.yaml to the CA that issued it, or tls.verify: false for a test target)"
         )
-    elif timed_out(exc):
+    # A page that took all of timeout_s is far past any budget already; loading it again
+    # would cost timeout_s per run for the same verdict.
+    timed_out = isinstance(exc, PlaywrightTimeout)
+    if timed_out:
         reason += (
             " (its load event did not come within timeout_s; if the page is only slow,"
             " raise timeout_s in gates.yaml)"
         )
-    return reason
+    return LoadFailure(reason, final=timed_out)
 
 
 @dataclass

@@ -20,9 +20,9 @@ from typing import Any
 
 from readiness.browser_session import (
     BrowserSession,
-    did_not_load,
     evaluate_within,
     first_line,
+    load_failure,
     went_elsewhere,
 )
 from readiness.pages import not_a_page
@@ -224,7 +224,7 @@ def _open(session: BrowserSession, tab: Any, path: str) -> PageScan:
             # page asked for is the one redirecting, the second try is interrupted too.
             response = tab.goto(result.url, wait_until="load")
     except Exception as exc:
-        result.error = went_elsewhere(tab, exc) or did_not_load(exc)
+        result.error = load_failure(exc).reason
         return result
     result.loaded = tab.url
     why = (

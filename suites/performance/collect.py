@@ -15,10 +15,9 @@ from typing import Any
 from readiness.browser_session import (
     BrowserSession,
     PageNotResponding,
-    did_not_load,
     evaluate_within,
     first_line,
-    timed_out,
+    load_failure,
     went_elsewhere,
 )
 from readiness.pages import not_a_page
@@ -368,12 +367,8 @@ class PageLoader:
             try:
                 response = tab.page.goto(url, wait_until="load")
             except Exception as exc:
-                elsewhere = went_elsewhere(tab.page, exc)
-                if elsewhere:
-                    return _failed(url, elsewhere, final=True), False
-                # A page that took all of timeout_s is far past any budget already; loading it
-                # again would cost timeout_s per run for the same verdict.
-                return _failed(url, did_not_load(exc), final=timed_out(exc)), False
+                failure = load_failure(exc)
+                return _failed(url, failure.reason, final=failure.final), False
             status = response.status if response is not None else None
             why = not_a_page(status, response.headers.get("content-type") if response else None)
             if why:
