@@ -1,6 +1,6 @@
 """The run's one Chromium, shared by every browser suite (registered by the engine's plugin).
 
-A suite says it needs a browser with ``needs_browser: ClassVar[bool] = True`` on its Settings;
+A suite says it needs a browser with ``NEEDS_BROWSER: ClassVar[bool] = True`` on its Settings;
 then the gate looks for Chromium before any check runs, and a missing or unusable browser is a
 one-line error and exit 2 (a usage problem), not a traceback or a matrix of errored checks.
 """
@@ -24,6 +24,7 @@ from .browser import (
 )
 from .browser_session import BrowserSession, first_line, https_policy
 from .gate import GateRun
+from .stash import gate_run
 
 ABORT_KEY = pytest.StashKey[str]()
 # The storage state a sign-in produced before the browser suites started (the crawl's).
@@ -31,14 +32,12 @@ SIGNED_IN_KEY = pytest.StashKey[dict]()
 
 
 def needs_browser(run: GateRun) -> bool:
-    return any(getattr(c.settings, "needs_browser", False) for c in run.config.components.values())
+    return any(c.needs_browser for c in run.config.components.values())
 
 
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
     # Runs after the engine's own (tryfirst) pytest_cmdline_main has loaded the gate, and
     # before pytest starts the session: the same place configuration errors stop a run.
-    from .plugin import gate_run
-
     run = gate_run(config)
     if run is None or config.option.collectonly or not needs_browser(run):
         return None
@@ -104,7 +103,7 @@ def browser_session(gate: GateRun, request: pytest.FixtureRequest) -> Iterator[B
         signed_in = request.config.stash.get(SIGNED_IN_KEY, None)
         session.authenticate(signed_in=signed_in)
         for name, comp in gate.config.components.items():
-            if getattr(comp.settings, "needs_browser", False):
+            if comp.needs_browser:
                 gate.note(
                     name,
                     f"Chromium {session.version} ({session.executable}); {session.https.reason}",

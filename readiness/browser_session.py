@@ -221,6 +221,31 @@ class BrowserSession:
         finally:
             context.close()
 
+    def ended_elsewhere(self, page: Any, requested: str) -> str | None:
+        """Why the page a visit to ``requested`` ended on is not that page, or None.
+
+        A redirect to the sign-in form (the session is not valid: a stale storage state, a
+        failed login), to another origin, or to any path gates.yaml does not expect
+        (``browser.redirects``) means the page asked for was never observed: auditing what
+        it ended on would report someone else's page under its name."""
+        wanted, ended = urlsplit(self.url(requested)), urlsplit(page.url)
+        shown = _shown(page.url)
+        if (ended.scheme, ended.netloc) != (wanted.scheme, wanted.netloc):
+            return f"asked for {requested}, ended on another origin ({page.url}): not audited"
+        if self.landed_on_login(page, requested):
+            return (
+                f"asked for {requested}, landed on the sign-in form ({shown}): the session is"
+                " not signed in (refresh browser.storage_state, or check browser.login)"
+            )
+        same = (ended.path.rstrip("/"), ended.query) == (wanted.path.rstrip("/"), wanted.query)
+        expected = self.settings.redirects.get(urlsplit(requested).path)
+        if same or (expected is not None and urlsplit(expected).path == ended.path):
+            return None
+        return (
+            f"asked for {requested}, redirected to {shown}: not audited (list it under"
+            f" browser.redirects in gates.yaml if that redirect is expected, or audit {shown})"
+        )
+
     def landed_on_login(self, page: Any, requested: str) -> bool:
         """True when a visit to ``requested`` ended on the sign-in form instead (the session is
         not valid). Asking for the sign-in page itself is, of course, not such a case."""

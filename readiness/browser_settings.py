@@ -61,6 +61,9 @@ class BrowserSettings(_Strict):
     storage_state: str | None = None
     # Extra request headers for every page request, e.g. {Authorization: "Bearer ${TOKEN}"}.
     headers: dict[str, str] = {}
+    # Redirects a page is expected to follow: page path -> the path it may end on. A page that
+    # ends anywhere else (a login page, another origin) is not observed, never audited.
+    redirects: dict[UrlPath, UrlPath] = {}
 
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -9,25 +9,32 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
-    model_validator,
 )
 
 from .browser_settings import BrowserSettings
 from .config_errors import allowed_keys, best_error, explain
 from .paths import UrlPath, url_path
+from .settings_base import (
+    Budget,
+    FailAt,
+    OneOrMany,
+    SuiteSettings,
+    Threshold,
+    ThresholdSpec,
+    require_unique,
+    resolve_threshold,
+)
 from .suites import SuiteError, find_suite_dir, suite_settings_model
 from .yamlpos import YamlError, line_for, load_with_lines
 
@@ -50,48 +57,26 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Threshold(_Strict):
-    """good: at or better scores 1; poor: at or worse scores 0. A bare number is a budget.
-
-    good < poor means lower is better (latency), good > poor higher is better (availability);
-    a budget (good == poor) is an upper limit unless higher_is_better is set.
-    """
-
-    good: float
-    poor: float
-    higher_is_better: bool = False
-
-    @model_validator(mode="after")
-    def _direction(self) -> Threshold:
-        if self.good != self.poor:
-            self.higher_is_better = self.good > self.poor
-        return self
-
-
-def _as_threshold(value: Any) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return {"good": value, "poor": value}
-    return value
-
-
-# A Threshold that may also be written as a bare number: a budget, {good: n, poor: n}.
-Budget = Annotated[Threshold, BeforeValidator(_as_threshold)]
-
-_T = TypeVar("_T")
-# A list that may also be written as its one item: `status: 201` means `status: [201]`.
-OneOrMany = Annotated[list[_T], BeforeValidator(lambda v: v if isinstance(v, list) else [v])]
-
-
-def require_unique(ids: Sequence[str], what: str) -> None:
-    """Raise for ids given more than once (a validator's error: `name` tells them apart)."""
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise ValueError(f"{what} must be unique; set 'name' on: {duplicates}")
+__all__ = [
+    "Budget",
+    "Component",
+    "ConfigError",
+    "FailAt",
+    "GateConfig",
+    "OneOrMany",
+    "SuiteSettings",
+    "Threshold",
+    "ThresholdSpec",
+    "Waiver",
+    "load",
+    "require_unique",
+]
 
 
 class CheckOverride(_Strict):
     blocking: bool | None = None
     weight: float | None = Field(default=None, ge=0)
+    fail_at: FailAt | None = None
 
 
 class ComponentConfig(BaseModel):
@@ -103,6 +88,9 @@ class ComponentConfig(BaseModel):
     enabled: bool = True
     suite: str | None = None
     thresholds: dict[str, Budget] = {}
+    # Where a blocking metric fails: at poor (between good and poor it warns, still
+    # blocking), or at good (anything short of good fails).
+    fail_at: FailAt = "poor"
     checks: dict[str, CheckOverride] = {}
 
 
@@ -160,6 +148,24 @@ class Component:
     thresholds: dict[str, Threshold]
     checks: dict[str, CheckOverride]
     settings: Any  # the suite's validated Settings, or None
+    fail_at: FailAt = "poor"
+
+    def threshold(self, name: str) -> Threshold | None:
+        """The threshold ``name`` from gates.yaml, else the suite's declared default (None:
+        neither). A name the suite's Settings do not declare raises UndeclaredThreshold."""
+        model = type(self.settings) if isinstance(self.settings, SuiteSettings) else None
+        return resolve_threshold(model, self.thresholds, name)
+
+    @property
+    def needs_browser(self) -> bool:
+        """Whether the suite declares it needs the browser (Settings.NEEDS_BROWSER)."""
+        return isinstance(self.settings, SuiteSettings) and type(self.settings).NEEDS_BROWSER
+
+    def fail_at_for(self, check_id: str) -> FailAt:
+        override = self.override(check_id)
+        if override is not None and override.fail_at is not None:
+            return override.fail_at
+        return self.fail_at
 
     def override(self, check_id: str) -> CheckOverride | None:
         """gates.yaml's first ``checks:`` entry whose id or glob matches ``check_id``."""
@@ -294,23 +300,7 @@ def load(
             settings_model = suite_settings_model(suite_dir, comp_name)
         except SuiteError as exc:
             raise ConfigError(str(exc), name, line_for(lines, where), ".".join(where)) from None
-        known = getattr(settings_model, "THRESHOLDS", None)
-        for key in comp.thresholds if known is not None else ():
-            if key not in known:
-                hint = difflib.get_close_matches(key, sorted(known), n=1)
-                expected = (
-                    f"did you mean '{hint[0]}'?"
-                    if hint
-                    else (
-                        f"known: {', '.join(sorted(known))}" if known else "this suite reads none"
-                    )
-                )
-                raise ConfigError(
-                    f"unknown threshold '{key}'; {expected}",
-                    name,
-                    line_for(lines, (*where, "thresholds", key)),
-                    ".".join((*where, "thresholds", key)),
-                )
+        _check_threshold_names(settings_model, comp.thresholds, name, lines, where)
         try:
             settings = _validate_settings(settings_model, comp.model_extra or {})
         except ValidationError as exc:
@@ -335,6 +325,7 @@ def load(
             dict(comp.thresholds),
             dict(comp.checks),
             settings,
+            comp.fail_at,
         )
     if not components:
         raise ConfigError(
@@ -415,6 +406,33 @@ def _deep_merge(base: dict, extra: dict) -> dict:
         else:
             base[key] = value
     return base
+
+
+def _check_threshold_names(
+    model: type[SuiteSettings] | None,
+    thresholds: dict[str, Threshold],
+    name: str,
+    lines: Any,
+    where: tuple[str, ...],
+) -> None:
+    """Every name under ``thresholds:`` must be one the suite declares (k6's rule: a
+    threshold on an unknown metric is an error, not a silent default)."""
+    declares = model is not None and issubclass(model, SuiteSettings)
+    known = sorted(model.THRESHOLDS) if declares else []
+    for key in thresholds:
+        if key in known:
+            continue
+        hint = difflib.get_close_matches(key, known, n=1)
+        if hint:
+            expected = f"did you mean '{hint[0]}'?"
+        else:
+            expected = f"known: {', '.join(known)}" if known else "this suite reads none"
+        raise ConfigError(
+            f"unknown threshold '{key}'; {expected}",
+            name,
+            line_for(lines, (*where, "thresholds", key)),
+            ".".join((*where, "thresholds", key)),
+        )
 
 
 def _validate_settings(model: type[BaseModel] | None, extra: dict[str, Any]) -> Any:

@@ -44,6 +44,7 @@ class RunFacts:
     unreachable: str | None = None
     interrupted: bool = False
     notes: Mapping[str, Sequence[str]] = field(default_factory=dict)  # per component, by suites
+    engine_errors: list[str] = field(default_factory=list)  # the engine's own failures
 
 
 def evaluate(
@@ -69,6 +70,7 @@ def evaluate(
         unreachable=facts.unreachable,
         interrupted=facts.interrupted,
         waiver_notes=waiver_notes,
+        engine_errors=facts.engine_errors,
     )
     return GateResult(
         run_id=facts.run_id,

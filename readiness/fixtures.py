@@ -11,6 +11,7 @@ from . import __version__
 from .config import Component
 from .gate import GateRun
 from .recorder import CheckRecorder
+from .stash import META_KEY, RECORDER_KEY, gate_run
 
 USER_AGENT = f"readiness-gate/{__version__}"
 
@@ -18,8 +19,6 @@ USER_AGENT = f"readiness-gate/{__version__}"
 @pytest.fixture(scope="session")
 def gate(request: pytest.FixtureRequest) -> GateRun:
     """The current gate run (configuration, target, run directory)."""
-    from .plugin import gate_run
-
     run = gate_run(request.config)
     if run is None:
         raise pytest.UsageError(
@@ -37,16 +36,12 @@ def target(gate: GateRun) -> str:
 @pytest.fixture
 def component(gate: GateRun, request: pytest.FixtureRequest) -> Component:
     """Configuration of the component the requesting check belongs to."""
-    from .plugin import META_KEY
-
     return gate.config.components[request.node.stash[META_KEY].component]
 
 
 @pytest.fixture
 def check(request: pytest.FixtureRequest, gate: GateRun) -> CheckRecorder:
     """Record this check's result: ``check.metric(...)``, ``check.expect(...)``."""
-    from .plugin import META_KEY, RECORDER_KEY
-
     meta = request.node.stash.get(META_KEY, None)
     if meta is None:
         raise pytest.UsageError(f"{request.node.nodeid} is not inside a configured suite folder")

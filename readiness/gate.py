@@ -15,6 +15,7 @@ import certifi
 
 from . import config as gate_config
 from .model import CheckResult, GateResult
+from .recorder import CheckMeta
 
 
 def new_run_id(now: dt.datetime) -> str:
@@ -54,6 +55,13 @@ class GateRun:
     notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     result: GateResult | None = None
     written: dict[str, Path] = field(default_factory=dict)
+    planned: dict[str, CheckMeta] = field(default_factory=dict)  # check id -> its identity
+    engine_errors: list[str] = field(default_factory=list)  # the engine's own failures
+
+    @property
+    def today(self) -> dt.date:
+        """The run's one date: waivers are judged against it everywhere."""
+        return self.started_at.date()
 
     @classmethod
     def prepare(cls, options: GateOptions) -> GateRun:

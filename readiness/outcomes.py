@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from .model import CheckResult, Outcome
-from .recorder import CheckMeta, CheckRecorder, UnreachableTarget
+from .recorder import CheckMeta, CheckRecorder, NotObserved, UnreachableTarget
 from .scoring import judged_outcome
 
 # pytest word and colour per outcome, for its progress line and summary counts.
@@ -50,7 +50,7 @@ def normalise(
         return recorded or build(Outcome.ERRORED, "the check recorded no result")
     if report.skipped:
         return recorded or build(Outcome.SKIPPED, _skip_reason(report))
-    if excinfo.errisinstance(UnreachableTarget) and recorded:
+    if excinfo.errisinstance((UnreachableTarget, NotObserved)) and recorded:
         return recorded
     text = _exception_line(excinfo)
     if report.when == "setup":
@@ -63,12 +63,22 @@ def normalise(
     return build(Outcome.ERRORED, text)
 
 
+def safe_text(value: object) -> str:
+    """``str(value)``, or a description when even that raises: an exception whose text
+    cannot be formed must still become an errored check, not an engine crash."""
+    try:
+        return str(value)
+    except Exception as exc:
+        return f"<{type(value).__name__} whose text could not be formed: {type(exc).__name__}>"
+
+
 def _exception_line(excinfo: pytest.ExceptionInfo) -> str:
-    message = str(excinfo.value).strip().splitlines()
+    message = safe_text(excinfo.value).strip().splitlines()
     first = message[0] if message else ""
     if excinfo.errisinstance((AssertionError, pytest.fail.Exception)):
         return first
-    return f"{excinfo.typename}: {first}" if first else excinfo.typename
+    name = type(excinfo.value).__name__
+    return f"{name}: {first}" if first else name
 
 
 def _skip_reason(report: pytest.TestReport) -> str:

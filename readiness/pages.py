@@ -29,7 +29,10 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 
+from .browser import started_playwright
+from .browser_fixtures import SIGNED_IN_KEY, open_browser_session
 from .browser_settings import Crawl, MissingSecret, expand_env
+from .stash import gate_run
 
 PAGES_KEY = pytest.StashKey[list[str]]()
 
@@ -182,9 +185,6 @@ def _sign_in_for_crawl(config: pytest.Config, run: Any) -> dict[str, Any] | None
     """Run gates.yaml's sign-in step once in a short-lived Chromium; its storage state, or
     None when it did not succeed (the crawl then sees what a visitor sees, and the browser
     suites try again and report why on every check)."""
-    from .browser import started_playwright
-    from .browser_fixtures import SIGNED_IN_KEY, open_browser_session
-
     try:
         with started_playwright() as pw:
             session = open_browser_session(pw, run)
@@ -202,8 +202,6 @@ def _sign_in_for_crawl(config: pytest.Config, run: Any) -> dict[str, Any] | None
 
 def planned_pages(config: pytest.Config) -> list[str]:
     """The pages of this run, computed once (the crawl runs at most once per run)."""
-    from .plugin import gate_run
-
     run = gate_run(config)
     if run is None:
         return []
@@ -235,5 +233,5 @@ def _note_skipped(run: Any, skipped: dict[str, str]) -> None:
     if more > 0:
         text += f"; and {more} more"
     for name, comp in run.config.components.items():
-        if getattr(comp.settings, "needs_browser", False):
+        if comp.needs_browser:
             run.note(name, text)

@@ -6,26 +6,27 @@ so installing the package never changes an unrelated pytest run.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
 import pytest
 
-from .config import Component, ConfigError
+from .config import ConfigError
 from .evaluate import ComponentSpec, RunFacts, evaluate
 from .evidence import redact_url
 from .gate import GateOptions, GateRun
 from .model import CheckResult, Outcome
-from .outcomes import STATUS, align_report, normalise
-from .recorder import NOT_APPLICABLE, CheckMeta, CheckRecorder
+from .outcomes import STATUS, align_report, normalise, safe_text
+from .plan import Plan
+from .recorder import NOT_APPLICABLE, NOTHING_OBSERVED, CheckMeta, NotObserved
+from .stash import GATE_KEY, META_KEY, RECORDER_KEY, gate_run
 from .waivers import matching
 
-GATE_KEY = pytest.StashKey[GateRun]()
-META_KEY = pytest.StashKey[CheckMeta]()
-RECORDER_KEY = pytest.StashKey[CheckRecorder]()
 DONE_KEY = pytest.StashKey[CheckResult]()
 SETUP_KEY = pytest.StashKey[float]()
+BROKEN_KEY = pytest.StashKey[str]()  # why a check cannot run at all (its applies= raised)
+# The configs of the gate runs in this process: pytest_internalerror is given no config.
+_CONFIGS: list[pytest.Config] = []
 
 pytest_plugins = ["readiness.fixtures", "readiness.browser_fixtures"]
 
@@ -100,29 +101,6 @@ def _options(config: pytest.Config) -> GateOptions | None:
     )
 
 
-def gate_run(config: pytest.Config) -> GateRun | None:
-    """The current run, for suites that parametrize from their settings at collection."""
-    return config.stash.get(GATE_KEY, None)
-
-
-def component_for(config: pytest.Config, suite_dir: Path) -> Component | None:
-    """The configured component whose suite lives in ``suite_dir`` (None if not selected)."""
-    run = gate_run(config)
-    if run is None:
-        return None
-    suite_dir = Path(suite_dir).resolve()
-    return next((c for c in run.config.components.values() if c.suite_dir == suite_dir), None)
-
-
-def require_component(config: pytest.Config, suite_dir: Path) -> Component:
-    """The component of the suite in ``suite_dir``, for a suite's session fixtures; a usage
-    error when the suite runs outside a gate that configures it."""
-    comp = component_for(config, suite_dir)
-    if comp is None:
-        raise pytest.UsageError(f"{suite_dir.name}: this suite runs only as a configured component")
-    return comp
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
     # Configuration is checked before pytest starts a session, so a bad gates.yaml is one
@@ -147,7 +125,8 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "check(id=None, title=None, probe=False, blocking=None, weight=1): a readiness check",
+        "check(id=None, title=None, observes=(), applies=None, probe=False, blocking=None,"
+        " weight=1): a readiness check (readiness.suite.check)",
     )
     config.addinivalue_line(
         "markers", f"{NOT_APPLICABLE}: the check does not apply to this run (not planned)"
@@ -155,6 +134,7 @@ def pytest_configure(config: pytest.Config) -> None:
     run = gate_run(config)
     if run is None:
         return
+    _CONFIGS.append(config)
     if config.option.collectonly:  # planning only: no target, no run directory
         run.target = run.config.target or ""
         return
@@ -196,6 +176,8 @@ def _start_demo(run: GateRun) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if config in _CONFIGS:
+        _CONFIGS.remove(config)
     run = gate_run(config)
     if run is not None and run.demo is not None:
         run.demo.stop()
@@ -226,7 +208,32 @@ def _meta(run: GateRun, item: pytest.Item, component: str) -> CheckMeta:
     weight = float(kwargs.get("weight", 1.0))
     if override is not None and override.weight is not None:
         weight = override.weight
-    return CheckMeta(check_id, component, title, bool(blocking), weight)
+    observes = kwargs.get("observes", ())
+    observes = (observes,) if isinstance(observes, str) else tuple(observes)
+    return CheckMeta(
+        check_id,
+        component,
+        title,
+        bool(blocking),
+        weight,
+        observes=observes,
+        fail_at=comp.fail_at_for(check_id),
+    )
+
+
+def _applies(run: GateRun, item: pytest.Item, component: str) -> bool | str:
+    """Whether the check's ``applies=`` predicate plans it (True without one); the error
+    text when the predicate itself fails (a suite's bug: the check is errored, not dropped)."""
+    marker = item.get_closest_marker("check")
+    predicate = marker.kwargs.get("applies") if marker else None
+    if predicate is None:
+        return True
+    callspec = getattr(item, "callspec", None)
+    plan = Plan(run, run.config.components[component], dict(callspec.params) if callspec else {})
+    try:
+        return bool(predicate(plan))
+    except Exception as exc:
+        return f"its applies= predicate raised {type(exc).__name__}: {safe_text(exc)}"
 
 
 def pytest_collection_modifyitems(
@@ -236,18 +243,22 @@ def pytest_collection_modifyitems(
     if run is None:
         return
     order = list(run.config.components)
-    # Checks that do not apply (e.g. no endpoint asks for a regex) are not planned at all:
-    # they must neither count as skipped nor lower coverage.
-    dropped = [i for i in items if i.get_closest_marker(NOT_APPLICABLE)]
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = [i for i in items if not i.get_closest_marker(NOT_APPLICABLE)]
+    # Checks that do not apply (no endpoint asks for a regex, an https-only check on an http
+    # target) are not planned at all: they must neither count as skipped nor lower coverage.
+    planned, dropped = [], []
     seen: dict[str, str] = {}
     for item in items:
         component = _component_of(run, item.path)
+        applies = True if component is None else _applies(run, item, component)
+        if item.get_closest_marker(NOT_APPLICABLE) or applies is False:
+            dropped.append(item)
+            continue
+        planned.append(item)
         if component is None:
             continue
         meta = _meta(run, item, component)
+        if isinstance(applies, str):
+            item.stash[BROKEN_KEY] = applies
         if meta.id in seen:
             raise pytest.UsageError(
                 f"check id {meta.id} is used by {seen[meta.id]} and"
@@ -255,6 +266,9 @@ def pytest_collection_modifyitems(
             )
         seen[meta.id] = item.nodeid
         item.stash[META_KEY] = meta
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = planned
 
     def rank(item: pytest.Item) -> tuple[int, int]:
         meta = item.stash.get(META_KEY, None)
@@ -296,11 +310,56 @@ def pytest_make_collect_report(collector: pytest.Collector):
     return report
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # The plan is what is left after every deselection (-k, not applicable): the report
+    # holds exactly these checks, whether they ran, errored or never got to run.
+    run = gate_run(session.config)
+    if run is not None:
+        run.planned = {
+            meta.id: meta for i in session.items if (meta := i.stash.get(META_KEY, None))
+        }
+
+
+class ContractError(Exception):
+    """A check breaks the suite contract (its observes= or applies= cannot be honoured)."""
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     run = gate_run(item.config)
     if run is not None and run.unreachable and META_KEY in item.stash:
         pytest.skip(f"target unreachable: {run.unreachable}")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Hand the check its declared observations before its judgement runs (Lighthouse's
+    requiredArtifacts): a failed one, or none at all, ends it as errored, never judged."""
+    meta = pyfuncitem.stash.get(META_KEY, None)
+    if meta is None:
+        return None
+    broken = pyfuncitem.stash.get(BROKEN_KEY, None)
+    if broken is not None:
+        raise ContractError(broken)
+    if not meta.observes:
+        return None
+    recorder = pyfuncitem.stash.get(RECORDER_KEY, None)
+    missing = [n for n in meta.observes if n not in pyfuncitem.funcargs]
+    if recorder is None or missing:
+        raise ContractError(
+            f"observes={list(meta.observes)}: the check must take "
+            + ", ".join(["check", *missing] if recorder is None else missing)
+            + " as argument(s)"
+        )
+    try:
+        for name in meta.observes:
+            recorder.observe(pyfuncitem.funcargs[name])
+    except NotObserved:
+        return True  # recorded as errored; the judgement is never called
+    if not recorder.observations:
+        recorder.no_data(f"{NOTHING_OBSERVED.split(':')[0]}: {', '.join(meta.observes)} held none")
+        return True
+    return None
 
 
 @pytest.hookimpl(wrapper=True)
@@ -316,15 +375,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if report.when == "teardown":
         return report
     recorder = item.stash.get(RECORDER_KEY, None)
-    result = normalise(meta, recorder, call, report)
+    try:
+        result = normalise(meta, recorder, call, report)
+    except Exception as exc:  # the engine's own bug: this check errored, the run inconclusive
+        cause = f"engine error while recording {meta.id}: {type(exc).__name__}: {safe_text(exc)}"
+        run.engine_errors.append(cause)
+        result = CheckResult.gap(meta.id, meta.component, meta.title, cause)
     result.duration_s = round(item.stash.get(SETUP_KEY, 0.0) + call.duration, 4)
     if recorder is not None and recorder.unreachable:
         run.unreachable = recorder.unreachable
     run.add(result)
     item.stash[DONE_KEY] = result
-    today = dt.date.today()
-    waiver = matching(result.id, run.config.waivers, today)
-    live_waiver = waiver is not None and waiver.expires >= today
+    waiver = matching(result.id, run.config.waivers, run.today)
+    live_waiver = waiver is not None and waiver.expires >= run.today
     align_report(report, result, live_waiver)
     return report
 
@@ -360,24 +423,70 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                     f"no checks were collected from {comp.suite_dir}",
                 )
             )
+    _account_for_plan(run, session, interrupted)
+    if exitstatus == pytest.ExitCode.INTERNAL_ERROR and not run.engine_errors:
+        run.engine_errors.append("pytest stopped with an internal error (see its output above)")
     facts = RunFacts(
         run_id=run.run_id,
         target=redact_url(run.target),
         profile=run.config.profile,
         started_at=run.started_at.isoformat(timespec="seconds"),
         duration_s=run.duration_s,
-        today=dt.date.today(),
+        today=run.today,
         gates_file=str(run.config.path),
         unreachable=run.unreachable,
         interrupted=interrupted,
         notes=run.notes,
+        engine_errors=run.engine_errors,
     )
     specs = [ComponentSpec(n, c.weight, c.blocking) for n, c in components.items()]
-    run.result = evaluate(run.results, specs, run.config.verdict, run.config.waivers, facts)
+    try:
+        run.result = evaluate(run.results, specs, run.config.verdict, run.config.waivers, facts)
+    except Exception as exc:  # never a missing verdict: nothing measured, the cause named
+        facts.engine_errors.append(f"scoring failed: {type(exc).__name__}: {safe_text(exc)}")
+        run.result = evaluate([], specs, run.config.verdict, [], facts)
     from .reports.writer import write_reports
 
     run.written = write_reports(run.result.to_dict(), run.run_dir, Path(run.options.report_dir))
     session.exitstatus = run.result.exit_code
+
+
+def _account_for_plan(run: GateRun, session: pytest.Session, interrupted: bool) -> None:
+    """Every planned check gets a result: one that never reported (the run was stopped, or
+    the engine failed before it) is skipped or errored with why, never dropped from the plan."""
+    reported = {r.id for r in run.results}
+    if interrupted:
+        why, outcome = "not run: the run was interrupted", Outcome.SKIPPED
+    elif session.shouldstop or session.shouldfail:
+        stop = session.shouldstop or session.shouldfail
+        why, outcome = f"not run: the session stopped early ({stop})", Outcome.SKIPPED
+    else:
+        why, outcome = "never reported: the session ended before this check ran", Outcome.ERRORED
+    for meta in run.planned.values():
+        if meta.id not in reported:
+            run.add(
+                CheckResult(
+                    meta.id,
+                    meta.component,
+                    meta.title,
+                    outcome,
+                    blocking=meta.blocking,
+                    weight=meta.weight,
+                    message=why,
+                )
+            )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_internalerror(excrepr: object, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    # An engine bug must end the run INCONCLUSIVE with its cause named, never a GO that the
+    # checks which never ran could not contradict.
+    for config in _CONFIGS:
+        run = gate_run(config)
+        if run is not None:
+            run.engine_errors.append(
+                f"engine error: {excinfo.typename}: {safe_text(excinfo.value)}"[:300]
+            )
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:

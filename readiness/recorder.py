@@ -9,6 +9,11 @@ A test gathers (usually through a cached fixture) and then judges with one of:
 
 The engine turns the call into a CheckResult; the outcome (passed / failed / warned) comes
 from the threshold and the check's blocking flag, never from the test's say-so.
+
+A judgement stands only on observations: the ones the check's marker declares
+(``observes=``, handed over by the engine before the test runs) and any it adds with
+``check.observe(...)``. A failed one ends the check as errored before it judges; a check that
+judges with no observation at all is errored too ("nothing was observed").
 """
 
 from __future__ import annotations
@@ -20,8 +25,9 @@ from typing import Any
 
 import pytest
 
-from .config import Threshold
+from .config import FailAt, Threshold
 from .model import CheckResult, Evidence, Outcome
+from .observation import Observation, first_failure, flatten
 from .scoring import judged_outcome, metric_outcome, metric_score
 
 
@@ -34,6 +40,8 @@ class CheckMeta:
     title: str
     blocking: bool
     weight: float
+    observes: tuple[str, ...] = ()  # fixtures holding the observations the check judges
+    fail_at: FailAt = "poor"  # where a blocking metric fails: at poor, or already past good
 
 
 NOT_APPLICABLE = "readiness_not_applicable"
@@ -48,11 +56,22 @@ class UnreachableTarget(Exception):
     """Raised by a probe check when the target cannot be reached at all."""
 
 
+class NotObserved(Exception):
+    """Ends a check whose observation failed: it is recorded as errored, unjudged."""
+
+
+NOTHING_OBSERVED = (
+    "nothing was observed: the check judged no observation (declare them with observes= on"
+    " its marker, or hand them to check.observe)"
+)
+
+
 class CheckRecorder:
     def __init__(self, meta: CheckMeta) -> None:
         self.meta = meta
         self.result: CheckResult | None = None
         self.unreachable: str | None = None
+        self.observations: list[Observation] = []
         self._evidence: list[Evidence] = []
 
     @property
@@ -63,6 +82,16 @@ class CheckRecorder:
     def evidence(self) -> list[Evidence]:
         """Evidence attached so far (kept even when the check then errors)."""
         return list(self._evidence)
+
+    def observe(self, *values: object) -> None:
+        """Declare what the coming judgement stands on. If any observation failed, the check
+        is recorded as errored with its reason and the test ends here (NotObserved)."""
+        found = [o for v in values for o in flatten(v, "check.observe()")]
+        self.observations += found
+        reason = first_failure(found)
+        if reason is not None:
+            self.no_data(f"not observed: {reason}")
+            raise NotObserved(reason)
 
     def attach(self, *items: Evidence) -> None:
         """Add evidence to the result this check will record."""
@@ -85,7 +114,12 @@ class CheckRecorder:
         value = float(value)
         higher = threshold.higher_is_better
         outcome = metric_outcome(
-            value, threshold.good, threshold.poor, self.meta.blocking, higher_is_better=higher
+            value,
+            threshold.good,
+            threshold.poor,
+            self.meta.blocking,
+            higher_is_better=higher,
+            fail_at=self.meta.fail_at,
         )
         score = metric_score(value, threshold.good, threshold.poor, higher_is_better=higher)
         if not message:
@@ -139,6 +173,15 @@ class CheckRecorder:
     ) -> CheckResult:
         if self.result is not None:
             raise RuntimeError(f"check {self.meta.id} recorded twice; one test records one check")
+        if outcome.ran and not self.observations:
+            # A verdict on nothing: the contract's one way to a pass is closed without data.
+            outcome, score, value, threshold, message = (
+                Outcome.ERRORED,
+                None,
+                None,
+                None,
+                NOTHING_OBSERVED,
+            )
         result = CheckResult(
             id=self.meta.id,
             component=self.meta.component,

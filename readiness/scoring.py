@@ -75,13 +75,20 @@ def judged_outcome(passed: bool, blocking: bool) -> Outcome:
 
 
 def metric_outcome(
-    value: float, good: float, poor: float, blocking: bool, *, higher_is_better: bool = False
+    value: float,
+    good: float,
+    poor: float,
+    blocking: bool,
+    *,
+    higher_is_better: bool = False,
+    fail_at: str = "poor",
 ) -> Outcome:
-    """Good band passes; poor band fails (or warns if non-blocking); in between warns."""
+    """Good band passes; poor band fails (or warns if non-blocking); in between warns, unless
+    ``fail_at`` is "good": then a blocking metric fails as soon as it is short of good."""
     band = metric_band(value, good, poor, higher_is_better=higher_is_better)
     if band == "good":
         return Outcome.PASSED
-    if band == "poor":
+    if band == "poor" or fail_at == "good":
         return judged_outcome(False, blocking)
     return Outcome.WARNED
 
@@ -221,12 +228,13 @@ def decide(
     unreachable: str | None = None,
     interrupted: bool = False,
     waiver_notes: Sequence[str] = (),
+    engine_errors: Sequence[str] = (),
 ) -> Decision:
     """The verdict policy. Most decisive first:
 
     1. a blocking check failed -> NO-GO (a proven defect outweighs missing data);
-    2. the target was unreachable, or coverage < min_coverage, or nothing was measured
-       -> INCONCLUSIVE (a partial picture proves nothing either way);
+    2. the engine itself failed, the target was unreachable, coverage < min_coverage, or
+       nothing was measured -> INCONCLUSIVE (a partial picture proves nothing either way);
     3. overall readiness < go_at -> NO-GO;
     4. otherwise GO.
     """
@@ -236,7 +244,7 @@ def decide(
     skipped = [c for c in checks if c.outcome is Outcome.SKIPPED]
 
     reasons = [f"blocking check failed: {_describe(c)}" for c in blocking_failures]
-    inconclusive = []
+    inconclusive = [f"the gate itself failed: {e}" for e in engine_errors]
     if interrupted:
         inconclusive.append("run interrupted: this report is partial")
     if unreachable:
@@ -277,7 +285,13 @@ def decide(
             f" coverage {conf.coverage:.0%} >= {min_coverage:.0%}",
         )
 
-    outstanding = [f"non-blocking: {_describe(c)}" for c in checks if c.outcome is Outcome.WARNED]
+    # A warned blocking check sits between its good and poor lines: it does not stop the
+    # deploy, but it is not "non-blocking" either.
+    outstanding = [
+        f"{'blocking, between good and poor' if c.blocking else 'non-blocking'}: {_describe(c)}"
+        for c in checks
+        if c.outcome is Outcome.WARNED
+    ]
     outstanding += [
         f"waived: {c.id} ({c.waiver.get('reason', '')}; owner {c.waiver.get('owner', '?')},"
         f" expires {c.waiver.get('expires', '?')})"

@@ -1,7 +1,8 @@
 """Where a component's suite lives, and its own settings model.
 
 A suite is a folder of pytest modules (a package, so its modules can import each other)
-with an optional ``settings.py`` declaring a pydantic ``Settings`` for its gates.yaml keys.
+with an optional ``settings.py`` declaring ``Settings``, a ``readiness.suite.SuiteSettings``
+(pydantic, unknown keys forbidden) for its gates.yaml keys and declared thresholds.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from pydantic import BaseModel
+from .settings_base import SuiteSettings
 
 # The suites shipped with the package: the checkout's suites/ folder, or its installed copy.
 BUILTIN_SUITES = Path(__file__).resolve().parent.parent / "suites"
@@ -31,7 +32,7 @@ class SuiteError(Exception):
     """A suite's settings module cannot be loaded; the message says why and what to do."""
 
 
-def suite_settings_model(suite_dir: Path, name: str) -> type[BaseModel] | None:
+def suite_settings_model(suite_dir: Path, name: str) -> type[SuiteSettings] | None:
     """The suite's own ``settings.py: Settings`` model, if it has one.
 
     This is how a suite adds its own configuration keys without touching the engine.
@@ -45,8 +46,11 @@ def suite_settings_model(suite_dir: Path, name: str) -> type[BaseModel] | None:
         raise
     except Exception as exc:  # a suite's own bug must read as one line, not a traceback
         raise SuiteError(f"{module_path} failed to load: {type(exc).__name__}: {exc}") from None
-    if not (isinstance(model, type) and issubclass(model, BaseModel)):
-        raise SuiteError(f"{module_path} must define a pydantic model named Settings")
+    if not (isinstance(model, type) and issubclass(model, SuiteSettings)):
+        raise SuiteError(
+            f"{module_path} must define `class Settings(readiness.suite.SuiteSettings)`"
+            " (the suite contract: its keys, THRESHOLDS and NEEDS_BROWSER)"
+        )
     return model
 
 

@@ -25,7 +25,7 @@ def _gates(tmp_path: Path, target: str, extra: str = "") -> Path:
         "verdict: {go_at: 50, min_coverage: 0.5}\n"
         "components:\n"
         f"  engine: {{weight: 1, blocking: true, suite: {SUITE},"
-        " checks: {engine.override_*: {blocking: true}}}\n"
+        " checks: {engine.override_*: {blocking: true}, engine.fails_at_good: {fail_at: good}}}\n"
         "waivers:\n"
         "  - {check: engine.waived_failure, reason: known, owner: qa, expires: 2999-01-01}\n"
         + extra,
@@ -52,6 +52,12 @@ def engine_run(tmp_path_factory: pytest.TempPathFactory):
         ("engine.records_failure", "failed", "got 500, expected 200"),
         ("engine.plain_assert", "failed", "arithmetic is broken"),
         ("engine.raises", "errored", "ConnectionError: socket closed by peer"),
+        ("engine.raises_unprintable", "errored", "Unprintable whose text could not be formed"),
+        ("engine.observation_failed", "errored", "not observed: GET /slow: timed out after 10 s"),
+        ("engine.observes_nothing", "errored", "nothing was observed: empty held none"),
+        ("engine.judges_without_observing", "errored", "nothing was observed"),
+        ("engine.observes_inline", "errored", "not observed: TLS handshake: certificate expired"),
+        ("engine.fails_at_good", "failed", "700 ms"),
         ("engine.records_nothing", "errored", "recorded no result"),
         ("engine.metric_between_bands", "warned", "700 ms"),
         ("engine.metric_no_data", "errored", "no data"),
@@ -85,6 +91,17 @@ def test_no_failure_is_silently_passed(engine_run) -> None:
         "engine.param./b",
         "engine.target_html",
     }
+
+
+def test_a_check_that_does_not_apply_is_not_planned(engine_run) -> None:
+    assert "engine.does_not_apply" not in engine_run.check_ids()
+
+
+def test_a_blocking_metric_between_its_lines_is_warned_and_blocking(engine_run) -> None:
+    warned = engine_run.check("engine.metric_between_bands")
+    assert warned["outcome"] == "warned" and warned["blocking"] is True
+    listed = [o for o in engine_run.readiness["outstanding"] if "metric_between_bands" in o]
+    assert listed and listed[0].startswith("blocking, between good and poor:"), listed
 
 
 def test_scores_and_evidence_follow_outcomes(engine_run) -> None:

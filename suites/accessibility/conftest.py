@@ -13,12 +13,15 @@ from typing import Any
 
 import pytest
 
-from readiness.browser_session import BrowserSession
-from readiness.config import Component
-from readiness.gate import GateRun
-from readiness.pages import planned_pages
-from readiness.plugin import component_for, require_component
-from readiness.recorder import not_applicable
+from readiness.suite import (
+    BrowserSession,
+    Component,
+    GateRun,
+    component_for,
+    not_applicable,
+    planned_pages,
+    require_component,
+)
 
 from .scan import PageScan, axe_tabs, scan_pages
 

@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from readiness.browser_session import (
+from readiness.suite import (
     BrowserSession,
     evaluate_within,
     first_line,
     load_failure,
+    not_a_page,
     went_elsewhere,
 )
-from readiness.pages import not_a_page
 
 from .axe_source import AXE_SOURCE
 from .settings import Ignore
@@ -85,6 +85,14 @@ class PageScan:
     screenshots: dict[str, str] = field(default_factory=dict)  # impact -> path in run dir
     error: str | None = None
     loaded: str = ""  # the address the page loaded at (after any HTTP redirect)
+
+    @property
+    def subject(self) -> str:
+        return f"page {self.path}"
+
+    @property
+    def failure(self) -> str | None:
+        return self.error
 
 
 def _selector(target: Any) -> str:
@@ -234,8 +242,8 @@ def _open(session: BrowserSession, tab: Any, path: str) -> PageScan:
     )
     if why:
         result.error = f"page answered {why}: not scanned"
-    elif session.landed_on_login(tab, path):
-        result.error = f"landed on the sign-in form ({tab.url}), not on {path}"
+    else:
+        result.error = session.ended_elsewhere(tab, path)
     return result
 
 

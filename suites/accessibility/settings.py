@@ -7,7 +7,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from readiness.config import Budget, OneOrMany, Threshold
+from readiness.suite import Budget, OneOrMany, SuiteSettings, Threshold
 
 from .axe_source import AXE_VERSION, rule_ids
 
@@ -67,9 +67,9 @@ class Ignore(_Strict):
         return self
 
 
-class Settings(_Strict):
-    needs_browser: ClassVar[bool] = True  # the engine finds Chromium before the run starts
-    THRESHOLDS: ClassVar[frozenset[str]] = frozenset()  # limits are `max:` per impact
+class Settings(SuiteSettings):
+    NEEDS_BROWSER: ClassVar[bool] = True  # the engine finds Chromium before the run starts
+    # No `thresholds:`: the limits are `max:` per impact.
 
     standard: OneOrMany[Standard] = ["wcag21aa", "best-practice"]
     rules: Rules = Rules()

@@ -5,10 +5,7 @@ Gathering is in conftest.py (axe runs once per page); each test judges one impac
 
 from __future__ import annotations
 
-import pytest
-
-from readiness import evidence
-from readiness.config import Component
+from readiness.suite import Component, check, evidence
 
 from .scan import PageScan, Violation
 
@@ -25,9 +22,6 @@ def _violation_evidence(violation: Violation) -> list:
 
 
 def _judge(check, scanned: PageScan, accessibility: Component, impact: str) -> None:
-    if scanned.error:
-        check.no_data(scanned.error)
-        return
     found = [v for v in scanned.violations if v.impact == impact]
     items = [evidence.url("page", scanned.url)]
     for violation in found:
@@ -45,21 +39,25 @@ def _judge(check, scanned: PageScan, accessibility: Component, impact: str) -> N
     )
 
 
-@pytest.mark.check("accessibility.critical", title="No critical accessibility violations")
+@check("accessibility.critical", title="No critical accessibility violations", observes="scanned")
 def test_critical(check, scanned: PageScan, accessibility: Component) -> None:
     _judge(check, scanned, accessibility, "critical")
 
 
-@pytest.mark.check("accessibility.serious", title="No serious accessibility violations")
+@check("accessibility.serious", title="No serious accessibility violations", observes="scanned")
 def test_serious(check, scanned: PageScan, accessibility: Component) -> None:
     _judge(check, scanned, accessibility, "serious")
 
 
-@pytest.mark.check("accessibility.moderate", title="Moderate accessibility violations in budget")
+@check(
+    "accessibility.moderate",
+    title="Moderate accessibility violations in budget",
+    observes="scanned",
+)
 def test_moderate(check, scanned: PageScan, accessibility: Component) -> None:
     _judge(check, scanned, accessibility, "moderate")
 
 
-@pytest.mark.check("accessibility.minor", title="Minor accessibility violations in budget")
+@check("accessibility.minor", title="Minor accessibility violations in budget", observes="scanned")
 def test_minor(check, scanned: PageScan, accessibility: Component) -> None:
     _judge(check, scanned, accessibility, "minor")

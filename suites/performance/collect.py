@@ -12,15 +12,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from readiness.browser_session import (
+from readiness.suite import (
     BrowserSession,
     PageNotResponding,
     evaluate_within,
     first_line,
     load_failure,
+    not_a_page,
     went_elsewhere,
 )
-from readiness.pages import not_a_page
 
 from .metrics import Shift, Task, cumulative_layout_shift, time_to_interactive, total_blocking_time
 from .settings import Throttling
@@ -373,9 +373,9 @@ class PageLoader:
             why = not_a_page(status, response.headers.get("content-type") if response else None)
             if why:
                 return _failed(url, f"page answered {why}: not timed", status, final=True), False
-            if self.session.landed_on_login(tab.page, path):
-                reason = f"landed on the sign-in form ({tab.page.url}), not on {path}"
-                return _failed(url, reason, status, final=True), False
+            elsewhere = self.session.ended_elsewhere(tab.page, path)
+            if elsewhere:
+                return _failed(url, elsewhere, status, final=True), False
             loaded = tab.page.url
             try:
                 data, disturbed = self._observe(tab, overlap)

@@ -14,12 +14,18 @@ from pathlib import Path
 import pytest
 import requests
 
-from readiness.browser_session import BrowserSession
-from readiness.browser_settings import MissingSecret, expand_env
-from readiness.config import Component
-from readiness.pages import planned_pages
-from readiness.plugin import component_for, require_component
-from readiness.recorder import NOT_APPLICABLE, not_applicable
+from readiness.suite import (
+    NOT_APPLICABLE,
+    BrowserSession,
+    Component,
+    MissingSecret,
+    component_for,
+    expand_env,
+    latency_failure,
+    not_applicable,
+    planned_pages,
+    require_component,
+)
 
 from .collect import PageLoader, PageRun
 from .settings import ApiEndpoint, Settings
@@ -35,12 +41,28 @@ class PageMeasurement:
     runs: list[PageRun] = field(default_factory=list)
     error: str | None = None  # set when no run measured anything
 
+    @property
+    def subject(self) -> str:
+        return f"page {self.path}"
+
+    @property
+    def failure(self) -> str | None:
+        return self.error
+
 
 @dataclass
 class ApiTiming:
     endpoint: ApiEndpoint
     latencies_ms: list[float]  # successful responses only
     failures: dict[str, int]
+
+    @property
+    def subject(self) -> str:
+        return f"{self.endpoint.method} {self.endpoint.path} x{self.endpoint.requests}"
+
+    @property
+    def failure(self) -> str | None:
+        return latency_failure(sum(self.failures.values()), self.endpoint.requests)
 
 
 def _settings(config: pytest.Config) -> Settings | None:
@@ -119,6 +141,11 @@ def measure_runs(loader: PageLoader, path: str, runs: int) -> PageMeasurement:
 @pytest.fixture
 def measured(measure_page, page_path: str) -> PageMeasurement:
     return measure_page(page_path)
+
+
+@pytest.fixture
+def api_timing(time_api, api_endpoint: ApiEndpoint) -> ApiTiming:
+    return time_api(api_endpoint)
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,12 @@ Timing budgets live in the component's common ``thresholds`` mapping (``lcp_ms``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from readiness.config import Budget, Threshold, require_unique
-from readiness.paths import UrlPath
+from readiness.suite import Budget, SuiteSettings, Threshold, ThresholdSpec, UrlPath, require_unique
 
 
 def _t(good: float, poor: float) -> Threshold:
@@ -99,9 +99,11 @@ class ApiEndpoint(_Strict):
         return self.name or self.path
 
 
-class Settings(_Strict):
-    needs_browser: ClassVar[bool] = True  # the engine finds Chromium before the run starts
-    THRESHOLDS: ClassVar[frozenset[str]] = frozenset(DEFAULTS)
+class Settings(SuiteSettings):
+    NEEDS_BROWSER: ClassVar[bool] = True  # the engine finds Chromium before the run starts
+    THRESHOLDS: ClassVar[Mapping[str, ThresholdSpec]] = {
+        key: ThresholdSpec(default=default) for key, default in DEFAULTS.items()
+    }
 
     runs: int = Field(default=3, ge=1, le=20)  # page loads per page, each in a fresh context
     aggregate: Literal["median", "pessimistic", "optimistic"] = "median"

@@ -8,21 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-
-from readiness import evidence
-from readiness.config import Component, Threshold
+from readiness.suite import Component, Threshold, check, evidence
 
 from .collect import PageRun
 from .conftest import ApiTiming, PageMeasurement
 from .metrics import aggregate, percentile
-from .settings import DEFAULTS
 
 LARGEST = 5  # largest resources listed as evidence
 
 
 def _threshold(component: Component, key: str) -> Threshold:
-    return component.thresholds.get(key) or DEFAULTS[key]
+    found = component.threshold(key)
+    assert found is not None, f"{key} is declared with a default"
+    return found
 
 
 def _judge(
@@ -34,9 +32,6 @@ def _judge(
     value_of: Callable[[PageRun], float | None],
     digits: int = 0,
 ) -> None:
-    if measured.error:
-        check.no_data(measured.error)
-        return
     values = [v for v in (value_of(r) for r in measured.runs) if v is not None]
     if not values:
         check.no_data(f"the page reported no {key.removesuffix('_ms').upper()} in any run")
@@ -59,17 +54,17 @@ def _judge(
     )
 
 
-@pytest.mark.check("performance.ttfb", title="Time to first byte within budget")
+@check("performance.ttfb", title="Time to first byte within budget", observes="measured")
 def test_ttfb(check, measured: PageMeasurement, performance: Component) -> None:
     _judge(check, measured, performance, "ttfb_ms", "ms", lambda r: r.ttfb)
 
 
-@pytest.mark.check("performance.fcp", title="First Contentful Paint within budget")
+@check("performance.fcp", title="First Contentful Paint within budget", observes="measured")
 def test_fcp(check, measured: PageMeasurement, performance: Component) -> None:
     _judge(check, measured, performance, "fcp_ms", "ms", lambda r: r.fcp)
 
 
-@pytest.mark.check("performance.lcp", title="Largest Contentful Paint within budget")
+@check("performance.lcp", title="Largest Contentful Paint within budget", observes="measured")
 def test_lcp(check, measured: PageMeasurement, performance: Component) -> None:
     elements = sorted({r.lcp_element for r in measured.runs if r.lcp_element})
     if elements:
@@ -77,22 +72,22 @@ def test_lcp(check, measured: PageMeasurement, performance: Component) -> None:
     _judge(check, measured, performance, "lcp_ms", "ms", lambda r: r.lcp)
 
 
-@pytest.mark.check("performance.cls", title="Cumulative Layout Shift within budget")
+@check("performance.cls", title="Cumulative Layout Shift within budget", observes="measured")
 def test_cls(check, measured: PageMeasurement, performance: Component) -> None:
     _judge(check, measured, performance, "cls", None, lambda r: r.cls, digits=4)
 
 
-@pytest.mark.check("performance.tbt", title="Total Blocking Time within budget")
+@check("performance.tbt", title="Total Blocking Time within budget", observes="measured")
 def test_tbt(check, measured: PageMeasurement, performance: Component) -> None:
     _judge(check, measured, performance, "tbt_ms", "ms", lambda r: r.tbt)
 
 
-@pytest.mark.check("performance.dcl", title="DOMContentLoaded within budget")
+@check("performance.dcl", title="DOMContentLoaded within budget", observes="measured")
 def test_dcl(check, measured: PageMeasurement, performance: Component) -> None:
     _judge(check, measured, performance, "dcl_ms", "ms", lambda r: r.dcl)
 
 
-@pytest.mark.check("performance.load", title="Load event within budget")
+@check("performance.load", title="Load event within budget", observes="measured")
 def test_load(check, measured: PageMeasurement, performance: Component) -> None:
     _judge(check, measured, performance, "load_ms", "ms", lambda r: r.load)
 
@@ -114,28 +109,23 @@ def _resource_evidence(run: PageRun) -> list:
     ]
 
 
-@pytest.mark.check("performance.requests", title="Request count within budget")
+@check("performance.requests", title="Request count within budget", observes="measured")
 def test_requests(check, measured: PageMeasurement, performance: Component) -> None:
-    if not measured.error:
-        check.attach(*_resource_evidence(measured.runs[0]))
+    check.attach(*_resource_evidence(measured.runs[0]))
     _judge(check, measured, performance, "requests", "requests", lambda r: r.requests)
 
 
-@pytest.mark.check("performance.transfer", title="Transferred bytes within budget")
+@check("performance.transfer", title="Transferred bytes within budget", observes="measured")
 def test_transfer(check, measured: PageMeasurement, performance: Component) -> None:
-    if not measured.error:
-        check.attach(*_resource_evidence(measured.runs[0]))
+    check.attach(*_resource_evidence(measured.runs[0]))
     _judge(check, measured, performance, "transfer_kb", "KiB", lambda r: r.transfer_kb, 1)
 
 
-@pytest.mark.check("performance.budget", title="Resource type within its budget")
+@check("performance.budget", title="Resource type within its budget", observes="measured")
 def test_type_budget(
     check, resource_type: str, measured: PageMeasurement, performance: Component
 ) -> None:
     """Requests and KiB of one resource type, against ``budgets.<type>`` (both must hold)."""
-    if measured.error:
-        check.no_data(measured.error)
-        return
     budget = performance.settings.budgets[resource_type]
     mode = performance.settings.aggregate
     counts = [r.by_type().get(resource_type, (0, 0.0)) for r in measured.runs]
@@ -170,11 +160,7 @@ def _api_judge(check, timing: ApiTiming, pct: int, threshold: Threshold) -> None
         evidence.text("request", f"{endpoint.method} {endpoint.path} x{endpoint.requests}"),
         evidence.table("failures", ["kind", "count"], sorted(timing.failures.items())),
     ]
-    if not timing.latencies_ms:
-        check.no_data(
-            f"no successful response in {endpoint.requests} requests", evidence=evidence_items
-        )
-        return
+    check.attach(*evidence_items)
     value = round(percentile(timing.latencies_ms, pct), 2)
     note = f"; {failures} failed and were not timed" if failures else ""
     check.metric(
@@ -183,15 +169,14 @@ def _api_judge(check, timing: ApiTiming, pct: int, threshold: Threshold) -> None
         unit="ms",
         samples=timing.latencies_ms,
         message=f"p{pct} {value:g} ms over {len(timing.latencies_ms)} requests{note}",
-        evidence=evidence_items,
     )
 
 
-@pytest.mark.check("performance.api_p50", title="API median latency within budget")
-def test_api_p50(check, api_endpoint, time_api) -> None:
-    _api_judge(check, time_api(api_endpoint), 50, api_endpoint.p50_ms)
+@check("performance.api_p50", title="API median latency within budget", observes="api_timing")
+def test_api_p50(check, api_endpoint, api_timing: ApiTiming) -> None:
+    _api_judge(check, api_timing, 50, api_endpoint.p50_ms)
 
 
-@pytest.mark.check("performance.api_p95", title="API p95 latency within budget")
-def test_api_p95(check, api_endpoint, time_api) -> None:
-    _api_judge(check, time_api(api_endpoint), 95, api_endpoint.p95_ms)
+@check("performance.api_p95", title="API p95 latency within budget", observes="api_timing")
+def test_api_p95(check, api_endpoint, api_timing: ApiTiming) -> None:
+    _api_judge(check, api_timing, 95, api_endpoint.p95_ms)

@@ -10,8 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from readiness.plugin import component_for, gate_run, require_component
-from readiness.recorder import NOT_APPLICABLE
+from readiness.suite import Plan, component_for, gate_run, require_component
 
 from . import content, gather, tlsinfo
 from .gather import Budget, Seen
@@ -20,39 +19,33 @@ from .settings import Settings
 SUITE_DIR = Path(__file__).parent
 
 
-def https_only(function):
-    """Plan the decorated check only when the target is https (TLS facts need TLS)."""
-    function.https_only = True
-    return function
+def https_only(plan: Plan) -> bool:
+    """``applies=``: TLS facts need TLS."""
+    return plan.https
 
 
-def needs_http_url(function):
-    """Plan the decorated check only when a plain-HTTP URL for the target is known."""
-    function.needs_http_url = True
-    return function
+def has_http_url(plan: Plan) -> bool:
+    """``applies=``: the plain-HTTP redirect can be checked only where plain HTTP is known."""
+    return gather.plain_http_url(plan.target, plan.settings.http_url) is not None
 
 
-@pytest.hookimpl(tryfirst=True)
+def active_on(plan: Plan) -> bool:
+    """``applies=``: the active probes are opt-in; switched off, they are not planned."""
+    return bool(plan.settings.active)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     run, comp = gate_run(config), component_for(config, SUITE_DIR)
     if run is None or comp is None:
         return
-    https = run.target.startswith("https:")
-    http_url = gather.plain_http_url(run.target, comp.settings.http_url)
-    if http_url is None:
+    if not has_http_url(Plan(run, comp)):
         run.note(
             "security",
             "plain-HTTP redirect not checked: https target on a non-default port"
             " (set security.http_url)",
         )
-    for item in items:
-        function = getattr(item, "function", None)
-        if not Path(item.path).is_relative_to(SUITE_DIR) or function is None:
-            continue
-        if (getattr(function, "https_only", False) and not https) or (
-            getattr(function, "needs_http_url", False) and http_url is None
-        ):
-            item.add_marker(getattr(pytest.mark, NOT_APPLICABLE))
+    if not active_on(Plan(run, comp)):
+        run.note("security", "active probes not enabled (opt-in: set security.active: true)")
 
 
 @pytest.fixture(scope="session")
@@ -91,6 +84,7 @@ def main_page(pages: list[Seen]) -> Seen:
 
 @pytest.fixture(scope="session")
 def login(http: requests.Session, target: str, settings: Settings, timeout) -> Seen | None:
+    """The login flow's answer (None: no login configured, nothing to observe)."""
     flow = settings.login
     if flow is None:
         return None
@@ -110,15 +104,27 @@ def login(http: requests.Session, target: str, settings: Settings, timeout) -> S
         )
 
 
+@dataclass(frozen=True)
+class Redirect:
+    """The first answer to plain HTTP, judged. No answer there is a finding (no redirect),
+    not a failed observation: a site that only listens on 443 has no redirect to offer."""
+
+    key: str  # grading key: to-https, not-to-https, off-host, missing
+    message: str
+    first: Seen
+    subject: str
+    failure: str | None = None
+
+
 @pytest.fixture(scope="session")
-def redirect(http: requests.Session, target: str, settings: Settings, timeout):
-    """(grading key, message, first answer) for plain HTTP; None if unknowable."""
+def redirect(http: requests.Session, target: str, settings: Settings, timeout) -> Redirect | None:
+    """What plain HTTP answers; None if its URL is unknowable."""
     start = gather.plain_http_url(target, settings.http_url)
     if start is None:
         return None
     first = gather.fetch(http, start + "/", timeout, allow_redirects=False)
     key, message = gather.redirect_verdict(start + "/", first)
-    return key, message, first
+    return Redirect(key, message, first, f"GET {start}/")
 
 
 @dataclass
@@ -129,6 +135,14 @@ class TlsFacts:
     chain_error: str | None
     host: str
     now: dt.datetime
+
+    @property
+    def subject(self) -> str:
+        return f"TLS handshake with {self.host}"
+
+    @property
+    def failure(self) -> str | None:
+        return None if self.handshake is not None else f"no handshake: {self.error}"
 
 
 @pytest.fixture(scope="session")
@@ -146,12 +160,24 @@ def tls(target: str, settings: Settings, cafile: str | None, timeout) -> TlsFact
     return TlsFacts(handshake, None, accepted, chain, host, now)
 
 
+@dataclass
+class Cors:
+    """Each page (and extra path) asked from a foreign origin: (url asked, answer)."""
+
+    answers: list[tuple[str, Seen]]
+
+    @property
+    def observations(self) -> list[Seen]:
+        return [seen for _, seen in self.answers]
+
+
 @pytest.fixture(scope="session")
-def cors(http: requests.Session, target: str, pages: list[Seen], settings: Settings, timeout):
-    """Each page (and extra path) asked from a foreign origin: [(url, answer)]."""
+def cors(
+    http: requests.Session, target: str, pages: list[Seen], settings: Settings, timeout
+) -> Cors:
     urls = [p.url for p in pages] + [target + p for p in settings.extra_paths]
     headers = {"Origin": gather.FOREIGN_ORIGIN}
-    return [(u, gather.fetch(http, u, timeout, headers=headers)) for u in dict.fromkeys(urls)]
+    return Cors([(u, gather.fetch(http, u, timeout, headers=headers)) for u in dict.fromkeys(urls)])
 
 
 @dataclass
@@ -161,6 +187,12 @@ class Exposure:
     listings: list[Seen]
     extra: list[Seen]
     budget: Budget
+
+    @property
+    def observations(self) -> list[Seen]:
+        """Every probe that was sent (those the budget left out were never planned)."""
+        found = [self.not_found] if self.not_found is not None else []
+        return [*found, *self.sensitive, *self.listings, *self.extra]
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,17 @@ class Seen:
     location: str | None = None
     error: str | None = None
 
+    @property
+    def subject(self) -> str:
+        return self.url
+
+    @property
+    def failure(self) -> str | None:
+        """Why this is no answer to judge (the checks on it are then errored)."""
+        if self.error is not None:
+            return self.error
+        return "no answer (status 0)" if self.status == 0 else None
+
     @cached_property
     def resources(self) -> list[content.Resource]:
         """The subresources the body loads, parsed once however many checks ask."""

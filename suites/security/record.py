@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from readiness import evidence
-from readiness.model import Evidence
+from readiness.suite import Evidence, evidence
 
 from .judgement import Judgement
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from readiness.paths import UrlPath, url_path
+from readiness.suite import SuiteSettings, UrlPath, url_path
 
 SIX_MONTHS_S = 15_552_000
 
@@ -47,9 +47,8 @@ class ActiveProbe(BaseModel):
     method: Literal["GET", "POST"] = "GET"  # GET unless the gate says otherwise
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    THRESHOLDS: ClassVar[frozenset[str]] = frozenset()  # no `thresholds:` (keys say it all)
+class Settings(SuiteSettings):
+    # No `thresholds:` (THRESHOLDS stays empty): the keys below say it all.
 
     tls_min: Literal["1.2", "1.3"] = "1.2"
     hsts_min_age_s: int = Field(default=SIX_MONTHS_S, ge=0)

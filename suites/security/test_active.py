@@ -4,16 +4,15 @@ GET unless the parameter is configured otherwise."""
 
 from __future__ import annotations
 
-import pytest
 import requests
 
-from readiness import evidence
+from readiness.suite import check, evidence
 
 from . import content, gather
+from .conftest import active_on
 from .judgement import Judgement
 from .record import judged
 
-OFF = "active probes are off (opt-in: set security.active: true in gates.yaml)"
 XSS_WHY = "Input reflected as markup lets any link run script in a visitor's session (XSS)."
 SQL_WHY = "A database error after a single quote means input reaches SQL unescaped (injection)."
 
@@ -26,9 +25,7 @@ def _send(http: requests.Session, target: str, probe, value: str, timeout: float
 
 
 def _active(check, settings) -> None:
-    """Skip (recorded, with the reason) unless the probes are opted in and configured."""
-    if not settings.active:
-        check.skip(OFF)
+    """Skip (recorded, with the reason) when the opted-in probes have nothing to probe."""
     if not settings.active_probes:
         check.skip("security.active is on, but no active_probes (path, param) are configured")
 
@@ -46,13 +43,14 @@ def _probed(check, why: str, rows: list, problems: list[str], *, clean: str, exp
     )
 
 
-@pytest.mark.check("security.active.xss", title="No reflected XSS (canary)", blocking=True)
+@check("security.active.xss", title="No reflected XSS (canary)", blocking=True, applies=active_on)
 def test_active_xss(check, settings, http, target: str, timeout) -> None:
     _active(check, settings)
     rows, problems = [], []
     for probe in settings.active_probes:
         marker = gather.canary()
         seen = _send(http, target, probe, marker, timeout)
+        check.observe(seen)  # a probe with no answer proves nothing either way
         hit = content.reflected_unescaped(seen.body, marker)
         rows.append((probe.method, seen.url, seen.status, "reflected raw" if hit else "ok"))
         if hit:
@@ -67,8 +65,11 @@ def test_active_xss(check, settings, http, target: str, timeout) -> None:
     )
 
 
-@pytest.mark.check(
-    "security.active.sqli", title="No SQL errors after a single quote", blocking=True
+@check(
+    "security.active.sqli",
+    title="No SQL errors after a single quote",
+    blocking=True,
+    applies=active_on,
 )
 def test_active_sqli(check, settings, http, target: str, timeout) -> None:
     _active(check, settings)
@@ -76,6 +77,7 @@ def test_active_sqli(check, settings, http, target: str, timeout) -> None:
     for probe in settings.active_probes:
         baseline = _send(http, target, probe, "1", timeout)
         quoted = _send(http, target, probe, "1'", timeout)
+        check.observe(baseline, quoted)
         # An error signature already on the baseline page is content, not an injection.
         kind = content.sql_error(quoted.body) if not content.sql_error(baseline.body) else None
         rows.append((probe.method, quoted.url, quoted.status, kind or "ok"))

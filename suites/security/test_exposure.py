@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from readiness import evidence
+from readiness.suite import check, evidence
 
 from . import content
 from .conftest import Exposure, debug_output, exposed, https_only, inspected
@@ -27,10 +25,10 @@ SRI_WHY = (
 )
 
 
-@pytest.mark.check("security.cors", title="CORS does not trust arbitrary origins")
+@check("security.cors", title="CORS does not trust arbitrary origins", observes="cors")
 def test_cors(check, cors) -> None:
     rows, by_problem = [], {}
-    for url, seen in cors:
+    for url, seen in cors.answers:
         problem = content.cors_problem(seen.headers, FOREIGN_ORIGIN)
         allow = header(seen.headers, "Access-Control-Allow-Origin")
         rows.append((url, allow or "(absent)", problem or "ok"))
@@ -38,30 +36,31 @@ def test_cors(check, cors) -> None:
             by_problem.setdefault(problem, []).append(url)
     # One line per kind of problem, not per URL: the evidence table lists every URL.
     problems = [f"{p} on {len(urls)} URL(s), e.g. {urls[0]}" for p, urls in by_problem.items()]
-    verdict = Judgement(
-        not problems, f"{len(cors)} URL(s) asked from a foreign origin", CORS_WHY, tuple(problems)
-    )
+    asked = f"{len(cors.answers)} URL(s) asked from a foreign origin"
+    verdict = Judgement(not problems, asked, CORS_WHY, tuple(problems))
     judged(
         check,
         verdict,
-        cors[0][0],
+        cors.answers[0][0],
         f"Origin: {FOREIGN_ORIGIN}",
         expected="not reflected",
         extra=[evidence.table("answers", ["URL", "Allow-Origin", "verdict"], rows)],
     )
 
 
-@pytest.mark.check("security.banner", title="No version in Server / X-Powered-By")
+@check("security.banner", title="No version in Server / X-Powered-By", observes="pages")
 def test_banner(check, pages, exposure: Exposure) -> None:
+    check.observe(exposure.extra)  # the other probes are not judged here
     found = (content.version_banners(s.headers) for s in [*pages, *exposure.extra])
     problems = tuple(dict.fromkeys(f"{k}: {v}" for b in found for k, v in b.items()))
-    verdict = Judgement(not problems, "no version banners", BANNER_WHY, problems)
+    summary = f"{len(problems)} version banner(s)" if problems else "no version banners"
+    verdict = Judgement(not problems, summary, BANNER_WHY, problems)
     shown = "; ".join(problems) or str({"Server": header(pages[0].headers, "Server")})
     judged(check, verdict, pages[0].url, shown, expected="no product/version in banners")
 
 
-@pytest.mark.check("security.sensitive_paths", title="No sensitive files served")
-def test_sensitive_paths(check, exposure: Exposure) -> None:
+@check("security.sensitive_paths", title="No sensitive files served", observes="exposure")
+def test_sensitive_paths(check, exposure: Exposure, target: str) -> None:
     hits = [s for s in exposure.sensitive if exposed(s, exposure.not_found)]
     problems = tuple(f"{s.url} answered 200: {s.body[:60]!r}" for s in hits)
     verdict = Judgement(not hits, f"{len(exposure.sensitive)} paths probed", FILES_WHY, problems)
@@ -69,7 +68,7 @@ def test_sensitive_paths(check, exposure: Exposure) -> None:
     judged(
         check,
         verdict,
-        hits[0].url if hits else "",
+        hits[0].url if hits else target,
         ", ".join(s.url for s in hits) or "none",
         expected="no 200 for well-known sensitive paths",
         extra=[
@@ -81,8 +80,9 @@ def test_sensitive_paths(check, exposure: Exposure) -> None:
     )
 
 
-@pytest.mark.check("security.directory_listing", title="No directory listings")
+@check("security.directory_listing", title="No directory listings", observes="pages")
 def test_directory_listing(check, pages, exposure: Exposure) -> None:
+    check.observe(exposure.listings)
     hits = [s for s in [*pages, *exposure.listings] if content.is_directory_listing(s.body)]
     problems = tuple(f"{s.url} lists its directory" for s in hits)
     probed = ", ".join(s.url for s in exposure.listings) or "no asset folders found"
@@ -90,7 +90,11 @@ def test_directory_listing(check, pages, exposure: Exposure) -> None:
     judged(check, verdict, hits[0].url if hits else probed, probed, expected="no listing")
 
 
-@pytest.mark.check("security.error_pages", title="No stack traces or debug pages")
+@check(
+    "security.error_pages",
+    title="No stack traces or debug pages",
+    observes=("pages", "login", "exposure"),
+)
 def test_error_pages(check, pages, login, exposure: Exposure) -> None:
     seen = inspected(pages, login, exposure)
     hits = [(s, kind) for s in seen if (kind := debug_output(s))]
@@ -107,8 +111,12 @@ def test_error_pages(check, pages, login, exposure: Exposure) -> None:
     )
 
 
-@https_only
-@pytest.mark.check("security.mixed_content", title="No http:// resources on https pages")
+@check(
+    "security.mixed_content",
+    title="No http:// resources on https pages",
+    observes="pages",
+    applies=https_only,
+)
 def test_mixed_content(check, pages) -> None:
     rows = [(p.url, r) for p in pages for r in content.mixed_content(p.url, p.resources)]
     problems = tuple(f"{page}: <{r.tag}> {r.url}" for page, r in rows)
@@ -116,7 +124,7 @@ def test_mixed_content(check, pages) -> None:
     judged(check, verdict, pages[0].url, "; ".join(problems) or "none", expected="https only")
 
 
-@pytest.mark.check("security.sri", title="Third-party scripts carry integrity hashes")
+@check("security.sri", title="Third-party scripts carry integrity hashes", observes="pages")
 def test_sri(check, pages) -> None:
     rows = [
         (p.url, r)

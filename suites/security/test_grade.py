@@ -3,10 +3,7 @@ informative check (weight 0: the controls are already weighed by their own check
 
 from __future__ import annotations
 
-import pytest
-
-from readiness import evidence
-from readiness.config import Threshold
+from readiness.suite import Threshold, check, evidence
 
 from . import content, grading
 from .conftest import Exposure, debug_output, exposed, inspected
@@ -20,9 +17,10 @@ def observations(main_page, login, redirect, cors, exposure: Exposure, tls, http
         https=https,
         headers=main_page.headers,
         cookie_lines=cookie_lines,
-        redirect=redirect[0] if redirect else ("not-needed" if https else "missing"),
+        redirect=redirect.key if redirect else ("not-needed" if https else "missing"),
         cors_problem=any(
-            content.cors_reflects_with_credentials(s.headers, FOREIGN_ORIGIN) for _, s in cors
+            content.cors_reflects_with_credentials(s.headers, FOREIGN_ORIGIN)
+            for s in cors.observations
         ),
         resources=main_page.resources,
         page_url=main_page.url,
@@ -34,9 +32,18 @@ def observations(main_page, login, redirect, cors, exposure: Exposure, tls, http
     )
 
 
-@pytest.mark.check("security.grade", title="Security score and grade", blocking=False, weight=0)
+@check(
+    "security.grade",
+    title="Security score and grade",
+    blocking=False,
+    weight=0,
+    observes=("pages", "login", "redirect", "cors", "exposure"),
+)
 def test_grade(check, request, gate, main_page, login, redirect, cors, exposure, https, pages):
+    # A grade is over everything observed: any failed observation above ends it unjudged.
     tls = request.getfixturevalue("tls") if https else None
+    if tls is not None:
+        check.observe(tls)
     result = grading.grade(
         observations(main_page, login, redirect, cors, exposure, tls, https, pages)
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
+from readiness.suite import check
 
 from . import csp
 from . import headers as judges
@@ -17,13 +17,13 @@ def _per_page(pages, name: str, judge: Callable[[str | None], Judgement]):
     return [(url, value, judge(value)) for url, value in values]
 
 
-@pytest.mark.check("security.csp", title="Content-Security-Policy is present and strict")
+@check("security.csp", title="Content-Security-Policy is present and strict", observes="pages")
 def test_csp(check, pages) -> None:
     rows = _per_page(pages, "Content-Security-Policy", csp.judge)
     over_pages(check, rows, expected="script-src without unsafe-*, no */http:, object-src 'none'")
 
 
-@pytest.mark.check("security.framing", title="Framing restricted (X-Frame-Options or CSP)")
+@check("security.framing", title="Framing restricted (X-Frame-Options or CSP)", observes="pages")
 def test_framing(check, pages) -> None:
     rows = []
     for p in pages:
@@ -38,32 +38,40 @@ def test_framing(check, pages) -> None:
     over_pages(check, rows, expected="DENY/SAMEORIGIN or frame-ancestors")
 
 
-@pytest.mark.check("security.nosniff", title="X-Content-Type-Options: nosniff")
+@check("security.nosniff", title="X-Content-Type-Options: nosniff", observes="pages")
 def test_nosniff(check, pages) -> None:
     rows = _per_page(pages, "X-Content-Type-Options", judges.judge_nosniff)
     over_pages(check, rows, expected="nosniff")
 
 
-@pytest.mark.check("security.referrer_policy", title="Referrer-Policy is a safe value")
+@check("security.referrer_policy", title="Referrer-Policy is a safe value", observes="pages")
 def test_referrer_policy(check, pages) -> None:
     rows = _per_page(pages, "Referrer-Policy", judges.judge_referrer)
     over_pages(check, rows, expected=" | ".join(sorted(judges.SAFE_REFERRER)))
 
 
-@pytest.mark.check("security.permissions_policy", title="Permissions-Policy is set", blocking=False)
+@check(
+    "security.permissions_policy",
+    title="Permissions-Policy is set",
+    blocking=False,
+    observes="pages",
+)
 def test_permissions_policy(check, pages) -> None:
     rows = _per_page(pages, "Permissions-Policy", judges.judge_permissions)
     over_pages(check, rows, expected="a Permissions-Policy")
 
 
-@pytest.mark.check("security.coop", title="Cross-Origin-Opener-Policy isolates the page")
+@check("security.coop", title="Cross-Origin-Opener-Policy isolates the page", observes="pages")
 def test_coop(check, pages) -> None:
     rows = _per_page(pages, "Cross-Origin-Opener-Policy", judges.judge_coop)
     over_pages(check, rows, expected="same-origin")
 
 
-@pytest.mark.check(
-    "security.xss_protection", title="X-XSS-Protection absent or 0 (legacy)", blocking=False
+@check(
+    "security.xss_protection",
+    title="X-XSS-Protection absent or 0 (legacy)",
+    blocking=False,
+    observes="pages",
 )
 def test_xss_protection(check, pages) -> None:
     rows = _per_page(pages, "X-XSS-Protection", judges.judge_xss_protection)

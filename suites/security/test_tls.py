@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from readiness import evidence
-from readiness.config import Threshold
+from readiness.suite import Threshold, check, evidence
 
 from . import tlsinfo
 from .conftest import TlsFacts, https_only
@@ -16,10 +13,9 @@ VERSION_WHY = "TLS below 1.2 has known attacks (BEAST, POODLE-style downgrades) 
 CERT_WHY = "Browsers refuse an expired, untrusted or mismatched certificate with a full-page error."
 
 
-def _handshake(check, tls: TlsFacts) -> tlsinfo.Handshake:
-    if tls.handshake is None:
-        check.no_data(f"no TLS handshake with {tls.host}: {tls.error}")
-        pytest.skip("no handshake")  # recorded as errored above
+def _handshake(tls: TlsFacts) -> tlsinfo.Handshake:
+    # Declared as observed (observes="tls"): the engine errored the check if it failed.
+    assert tls.handshake is not None
     return tls.handshake
 
 
@@ -39,24 +35,30 @@ def _cert_evidence(cert: tlsinfo.Certificate) -> list:
     ]
 
 
-@https_only
-@pytest.mark.check(
-    "security.tls.version", title="Negotiated TLS version meets the minimum", blocking=True
+@check(
+    "security.tls.version",
+    title="Negotiated TLS version meets the minimum",
+    blocking=True,
+    observes="tls",
+    applies=https_only,
 )
 def test_tls_version(check, tls: TlsFacts, settings, target: str) -> None:
-    hs = _handshake(check, tls)
+    hs = _handshake(tls)
     ok = tlsinfo.ORDER.index(hs.version) >= tlsinfo.ORDER.index(settings.tls_min)
     problems = () if ok else (f"TLS {hs.version} is below the minimum {settings.tls_min}",)
     verdict = Judgement(ok, f"TLS {hs.version} ({hs.cipher})", VERSION_WHY, problems)
     judged(check, verdict, target, f"TLS {hs.version}", expected=f">= TLS {settings.tls_min}")
 
 
-@https_only
-@pytest.mark.check(
-    "security.tls.legacy", title="Versions below the minimum are refused", blocking=True
+@check(
+    "security.tls.legacy",
+    title="Versions below the minimum are refused",
+    blocking=True,
+    observes="tls",
+    applies=https_only,
 )
 def test_tls_legacy(check, tls: TlsFacts, settings, target: str) -> None:
-    _handshake(check, tls)
+    _handshake(tls)
     accepted = [v for v, yes in tls.below_minimum_accepted.items() if yes]
     problems = tuple(f"TLS {v} still accepted" for v in accepted)
     tried = ", ".join(tls.below_minimum_accepted) or "none below the minimum"
@@ -67,10 +69,15 @@ def test_tls_legacy(check, tls: TlsFacts, settings, target: str) -> None:
     judged(check, verdict, target, seen, expected=f"only TLS {settings.tls_min}+")
 
 
-@https_only
-@pytest.mark.check("security.cert.valid", title="Certificate not expired", blocking=True)
+@check(
+    "security.cert.valid",
+    title="Certificate not expired",
+    blocking=True,
+    observes="tls",
+    applies=https_only,
+)
 def test_cert_valid(check, tls: TlsFacts, target: str) -> None:
-    cert = _handshake(check, tls).certificate
+    cert = _handshake(tls).certificate
     problems = []
     if cert.not_after <= tls.now:
         problems.append(f"expired on {cert.not_after:%Y-%m-%d}")
@@ -89,10 +96,14 @@ def test_cert_valid(check, tls: TlsFacts, target: str) -> None:
     )
 
 
-@https_only
-@pytest.mark.check("security.cert.expiry", title="Certificate not close to expiry")
+@check(
+    "security.cert.expiry",
+    title="Certificate not close to expiry",
+    observes="tls",
+    applies=https_only,
+)
 def test_cert_expiry(check, tls: TlsFacts, settings, target: str) -> None:
-    cert = _handshake(check, tls).certificate
+    cert = _handshake(tls).certificate
     days = round(cert.days_left(tls.now), 1)
     warn = float(settings.cert_warn_days)
     check.metric(
@@ -108,12 +119,15 @@ def test_cert_expiry(check, tls: TlsFacts, settings, target: str) -> None:
     )
 
 
-@https_only
-@pytest.mark.check(
-    "security.cert.hostname", title="Certificate matches the host name", blocking=True
+@check(
+    "security.cert.hostname",
+    title="Certificate matches the host name",
+    blocking=True,
+    observes="tls",
+    applies=https_only,
 )
 def test_cert_hostname(check, tls: TlsFacts, target: str) -> None:
-    cert = _handshake(check, tls).certificate
+    cert = _handshake(tls).certificate
     ok = tlsinfo.hostname_matches(tls.host, cert.dns_names, cert.ip_addresses)
     names = ", ".join([*cert.dns_names, *cert.ip_addresses]) or "(no subjectAltName)"
     problems = () if ok else (f"{tls.host} is not among {names}",)
@@ -121,10 +135,15 @@ def test_cert_hostname(check, tls: TlsFacts, target: str) -> None:
     judged(check, verdict, target, names, expected=tls.host, extra=_cert_evidence(cert))
 
 
-@https_only
-@pytest.mark.check("security.cert.trusted", title="Certificate chain is trusted", blocking=True)
+@check(
+    "security.cert.trusted",
+    title="Certificate chain is trusted",
+    blocking=True,
+    observes="tls",
+    applies=https_only,
+)
 def test_cert_trusted(check, tls: TlsFacts, target: str, cafile) -> None:
-    cert = _handshake(check, tls).certificate
+    cert = _handshake(tls).certificate
     ok = tls.chain_error is None
     trust = "system store" + (f" + {cafile}" if cafile else "")
     verdict = Judgement(
@@ -143,10 +162,14 @@ def test_cert_trusted(check, tls: TlsFacts, target: str, cafile) -> None:
     )
 
 
-@https_only
-@pytest.mark.check("security.cert.self_signed", title="Certificate is not self-signed")
+@check(
+    "security.cert.self_signed",
+    title="Certificate is not self-signed",
+    observes="tls",
+    applies=https_only,
+)
 def test_cert_self_signed(check, tls: TlsFacts, target: str) -> None:
-    cert = _handshake(check, tls).certificate
+    cert = _handshake(tls).certificate
     problems = ("self-signed: issuer equals subject",) if cert.self_signed else ()
     verdict = Judgement(not cert.self_signed, f"issued by {cert.issuer}", CERT_WHY, problems)
     judged(

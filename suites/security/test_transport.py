@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
-from readiness import evidence
+from readiness.suite import check, evidence
 
 from . import headers as judges
-from .conftest import needs_http_url
+from .conftest import Redirect, has_http_url
 from .judgement import Judgement
 from .record import header, judged
 
@@ -21,28 +19,30 @@ REDIRECT_WHY = (
 )
 
 
-@pytest.mark.check("security.https", title="HTTPS available", blocking=True)
+@check("security.https", title="HTTPS available", blocking=True, observes="main_page")
 def test_https(check, target: str, https: bool, main_page) -> None:
     if not https:
         verdict = Judgement(False, "served over plain HTTP", HTTPS_WHY, ("target is not https",))
-    elif main_page.error:
-        verdict = Judgement(False, "HTTPS request failed", HTTPS_WHY, (main_page.error,))
     else:
         verdict = Judgement(True, f"served over HTTPS ({main_page.status})", HTTPS_WHY)
     judged(check, verdict, target, target.split(":")[0], expected="https")
 
 
-@needs_http_url
-@pytest.mark.check("security.redirect", title="Plain HTTP redirects to HTTPS (301/308)")
-def test_redirect(check, redirect) -> None:
-    key, message, first = redirect
-    ok = key == "to-https" and first.status in (301, 308)
+@check(
+    "security.redirect",
+    title="Plain HTTP redirects to HTTPS (301/308)",
+    observes="redirect",
+    applies=has_http_url,
+)
+def test_redirect(check, redirect: Redirect) -> None:
+    message, first = redirect.message, redirect.first
+    ok = redirect.key == "to-https" and first.status in (301, 308)
     verdict = Judgement(ok, message, REDIRECT_WHY, () if ok else (message,))
     seen = f"{first.status} Location: {first.location}" if not first.error else first.error
     judged(check, verdict, first.url, seen, expected="301/308 to https on the same host")
 
 
-@pytest.mark.check("security.hsts", title="HSTS with a long enough max-age")
+@check("security.hsts", title="HSTS with a long enough max-age", observes="main_page")
 def test_hsts(check, main_page, settings, https: bool) -> None:
     value = header(main_page.headers, "Strict-Transport-Security")
     verdict = judges.judge_hsts(value, settings.hsts_min_age_s, https)

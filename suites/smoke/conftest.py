@@ -1,10 +1,12 @@
-"""Smoke suite gatherers: one request per endpoint, shared by every check on it."""
+"""Smoke suite gatherers: one request per endpoint, shared by every check on it.
+
+Each endpoint's answer is an observation: a response (whatever its status: a 500 is a
+finding) or the reason there was none (refused, timed out, TLS), which makes every check of
+that endpoint errored instead of judged."""
 
 from __future__ import annotations
 
-import statistics
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,9 +14,16 @@ from typing import Any
 import pytest
 import requests
 
-from readiness.config import Component
-from readiness.plugin import component_for, require_component
-from readiness.recorder import not_applicable
+from readiness.suite import (
+    Component,
+    Observed,
+    component_for,
+    evidence,
+    failed,
+    gate_run,
+    not_applicable,
+    require_component,
+)
 
 from .settings import Endpoint
 
@@ -33,10 +42,11 @@ class Observation:
     final_url: str
     chain: list[tuple[int, str]]  # redirects followed, in order: (status, url)
     latencies_ms: list[float] = field(default_factory=list)
+    failure: str | None = None  # why there was no answer (the checks are then errored)
 
     @property
-    def latency_ms(self) -> float:
-        return statistics.median(self.latencies_ms)
+    def subject(self) -> str:
+        return f"{self.method} {evidence.redact_url(self.url)}"
 
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
@@ -46,18 +56,16 @@ def endpoints(config: pytest.Config) -> list[Endpoint]:
     comp = component_for(config, SUITE_DIR)
     if comp is None:
         return []
-    from readiness.plugin import gate_run
-
     run = gate_run(config)
     pages = run.config.pages if run else ["/"]
     return comp.settings.endpoints or [Endpoint(path=p) for p in pages]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Each check runs on the endpoints it applies to; none -> not planned (not skipped)."""
+    """Each check runs on every endpoint (its marker's ``applies=`` keeps the ones it judges);
+    none -> not planned (not skipped)."""
     if "endpoint" in metafunc.fixturenames:
-        applies: Callable[[Endpoint], bool] = getattr(metafunc.function, "applies", lambda e: True)
-        chosen = [e for e in endpoints(metafunc.config) if applies(e)]
+        chosen = endpoints(metafunc.config)
         params = [pytest.param(e, id=e.id) for e in chosen] or [not_applicable()]
         metafunc.parametrize("endpoint", params)
     if "availability" in metafunc.fixturenames:
@@ -101,15 +109,20 @@ def _fetch(
     first: requests.Response | None = None
     for _ in range(samples):
         start = time.perf_counter()
-        response = http.request(
-            endpoint.method,
-            url,
-            headers=endpoint.headers,
-            data=endpoint.body,
-            allow_redirects=True,
-            **options,
-        )
-        body = response.content  # the latency includes the whole body, as a user waits for it
+        try:
+            response = http.request(
+                endpoint.method,
+                url,
+                headers=endpoint.headers,
+                data=endpoint.body,
+                allow_redirects=True,
+                **options,
+            )
+            body = response.content  # the latency includes the whole body, as a user waits
+        except requests.RequestException as exc:
+            # No answer is no observation: every check of this endpoint is errored with why.
+            why = f"no answer: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+            return Observation(url, endpoint.method, 0, {}, b"", url, [], failure=why)
         latencies.append((time.perf_counter() - start) * 1000.0)
         if first is None:
             first, first_body = response, body
@@ -129,3 +142,17 @@ def _fetch(
 @pytest.fixture
 def observed(observe, endpoint: Endpoint) -> Observation:
     return observe(endpoint)
+
+
+@pytest.fixture
+def timed(observed: Observation, endpoint: Endpoint) -> Observed[list[float]]:
+    """The endpoint's latencies, observed only when it answered as expected: the time an
+    error page takes says nothing about the service's latency."""
+    if observed.failure is not None:
+        return failed(observed.subject, observed.failure)
+    if observed.status not in endpoint.status:
+        return failed(
+            observed.subject,
+            f"latency not judged: answered HTTP {observed.status}, not {endpoint.status}",
+        )
+    return Observed(observed.subject, observed.latencies_ms)

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from readiness.config import Budget, OneOrMany, Threshold, require_unique
-from readiness.paths import UrlPath
+from readiness.suite import (
+    Budget,
+    OneOrMany,
+    SuiteSettings,
+    Threshold,
+    ThresholdSpec,
+    UrlPath,
+    require_unique,
+)
 
 DEFAULT_LATENCY = Threshold(good=500, poor=2000)
 
@@ -53,10 +61,11 @@ class Availability(BaseModel):
     slo: float = Field(default=0.999, gt=0, le=1)  # share of requests that must succeed
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    # Names this suite reads from the component's `thresholds:` (a typo there is an error).
-    THRESHOLDS: ClassVar[frozenset[str]] = frozenset({"latency_ms"})
+class Settings(SuiteSettings):
+    # What this suite reads from the component's `thresholds:` (a typo there is an error).
+    THRESHOLDS: ClassVar[Mapping[str, ThresholdSpec]] = {
+        "latency_ms": ThresholdSpec(default=DEFAULT_LATENCY, unit="ms"),
+    }
 
     endpoints: list[Endpoint] = []  # none: every configured page must answer 200
     availability: Availability | None = Availability()

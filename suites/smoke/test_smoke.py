@@ -6,31 +6,25 @@ Gathering is in conftest.py (one request per endpoint); each test below judges o
 from __future__ import annotations
 
 import re
+import statistics
 import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
 import requests
 
-from readiness import evidence
-from readiness.config import Threshold
+from readiness.suite import Observed, Plan, Threshold, check, evidence, observed
 
 from .conftest import Observation
-from .settings import DEFAULT_LATENCY, Endpoint
+from .settings import Endpoint
 
 BODY_EXCERPT = 2000  # characters of the body kept as evidence
 
 
-def applies(predicate: Callable[[Endpoint], bool]):
-    """Run the decorated check only on endpoints for which ``predicate`` holds."""
-
-    def mark(function):
-        function.applies = predicate
-        return function
-
-    return mark
+def on_endpoints(predicate: Callable[[Endpoint], bool]) -> Callable[[Plan], bool]:
+    """``applies=`` for a per-endpoint check: planned on the endpoints ``predicate`` keeps."""
+    return lambda plan: predicate(plan.params["endpoint"])
 
 
 def _response_evidence(obs: Observation) -> list:
@@ -40,7 +34,7 @@ def _response_evidence(obs: Observation) -> list:
     ]
 
 
-@pytest.mark.check("smoke.reachable", title="Target answers HTTP", probe=True)
+@check("smoke.reachable", title="Target answers HTTP", probe=True)
 def test_reachable(check, http: requests.Session, target: str, request_options) -> None:
     """Any HTTP answer proves the target is up; no answer makes the whole run inconclusive."""
     shown = evidence.redact_url(target)  # messages end up in reports: no credentials
@@ -48,6 +42,7 @@ def test_reachable(check, http: requests.Session, target: str, request_options) 
         response = http.get(target + "/", allow_redirects=False, **request_options)
     except requests.exceptions.SSLError as exc:
         # The host answered, but its TLS is broken: that is a finding, not an absent target.
+        check.observe(observed(f"TLS handshake with {shown}", exc.__class__.__name__))
         check.expect(
             False,
             value="TLS handshake failed",
@@ -60,6 +55,7 @@ def test_reachable(check, http: requests.Session, target: str, request_options) 
             f"{shown} could not be reached ({_why(exc)})",
             evidence=[evidence.text("error", str(exc))],
         )
+    check.observe(observed(f"GET {shown}/", response.status_code))
     check.expect(
         True,
         value=response.status_code,
@@ -82,7 +78,7 @@ def _why(exc: Exception) -> str:
     return exc.__class__.__name__
 
 
-@pytest.mark.check("smoke.status", title="Endpoint answers with the expected status")
+@check("smoke.status", title="Endpoint answers with the expected status", observes="observed")
 def test_status(check, endpoint: Endpoint, observed: Observation) -> None:
     check.expect(
         observed.status in endpoint.status,
@@ -95,28 +91,31 @@ def test_status(check, endpoint: Endpoint, observed: Observation) -> None:
     )
 
 
-@pytest.mark.check("smoke.latency", title="Endpoint answers within its latency budget")
-def test_latency(check, endpoint: Endpoint, observed: Observation, smoke) -> None:
-    threshold: Threshold = (
-        endpoint.latency_ms or smoke.thresholds.get("latency_ms") or DEFAULT_LATENCY
-    )
+@check("smoke.latency", title="Endpoint answers within its latency budget", observes="timed")
+def test_latency(check, endpoint: Endpoint, timed: Observed[list[float]], smoke) -> None:
+    latencies = timed.data or []
+    threshold = endpoint.latency_ms or smoke.threshold("latency_ms")
     check.metric(
-        round(observed.latency_ms, 2),
+        round(statistics.median(latencies), 2),
         threshold=threshold,
         unit="ms",
-        samples=observed.latencies_ms,
+        samples=latencies,
         evidence=[
             evidence.table(
                 "timed requests (ms, whole body)",
                 ["#", "ms"],
-                [(i + 1, round(v, 2)) for i, v in enumerate(observed.latencies_ms)],
+                [(i + 1, round(v, 2)) for i, v in enumerate(latencies)],
             )
         ],
     )
 
 
-@applies(lambda e: bool(e.contains))
-@pytest.mark.check("smoke.contains", title="Body contains the expected text")
+@check(
+    "smoke.contains",
+    title="Body contains the expected text",
+    observes="observed",
+    applies=on_endpoints(lambda e: bool(e.contains)),
+)
 def test_contains(check, endpoint: Endpoint, observed: Observation) -> None:
     body = observed.text()
     missing = [s for s in endpoint.contains if s not in body]
@@ -128,8 +127,12 @@ def test_contains(check, endpoint: Endpoint, observed: Observation) -> None:
     )
 
 
-@applies(lambda e: e.regex is not None)
-@pytest.mark.check("smoke.regex", title="Body matches the expected pattern")
+@check(
+    "smoke.regex",
+    title="Body matches the expected pattern",
+    observes="observed",
+    applies=on_endpoints(lambda e: e.regex is not None),
+)
 def test_regex(check, endpoint: Endpoint, observed: Observation) -> None:
     match = re.search(endpoint.regex or "", observed.text())
     check.expect(
@@ -155,8 +158,12 @@ def _json_at(document: Any, dotted: str) -> Any:
     return current
 
 
-@applies(lambda e: bool(e.json_fields))
-@pytest.mark.check("smoke.json", title="JSON fields have the expected values")
+@check(
+    "smoke.json",
+    title="JSON fields have the expected values",
+    observes="observed",
+    applies=on_endpoints(lambda e: bool(e.json_fields)),
+)
 def test_json(check, endpoint: Endpoint, observed: Observation) -> None:
     try:
         document = requests.models.complexjson.loads(observed.body)
@@ -184,8 +191,12 @@ def test_json(check, endpoint: Endpoint, observed: Observation) -> None:
     )
 
 
-@applies(lambda e: e.max_redirects is not None or e.final_url is not None)
-@pytest.mark.check("smoke.redirects", title="Redirect chain ends where expected")
+@check(
+    "smoke.redirects",
+    title="Redirect chain ends where expected",
+    observes="observed",
+    applies=on_endpoints(lambda e: e.max_redirects is not None or e.final_url is not None),
+)
 def test_redirects(check, endpoint: Endpoint, observed: Observation, target: str) -> None:
     problems = []
     if endpoint.max_redirects is not None and len(observed.chain) > endpoint.max_redirects:
@@ -208,14 +219,18 @@ def test_redirects(check, endpoint: Endpoint, observed: Observation, target: str
     )
 
 
-@applies(lambda e: e.max_bytes is not None)
-@pytest.mark.check("smoke.size", title="Response body stays under its size cap")
+@check(
+    "smoke.size",
+    title="Response body stays under its size cap",
+    observes="observed",
+    applies=on_endpoints(lambda e: e.max_bytes is not None),
+)
 def test_size(check, endpoint: Endpoint, observed: Observation) -> None:
     cap = float(endpoint.max_bytes or 0)
     check.metric(len(observed.body), threshold=Threshold(good=cap, poor=cap), unit="bytes")
 
 
-@pytest.mark.check("smoke.availability", title="Availability meets its SLO")
+@check("smoke.availability", title="Availability meets its SLO")
 def test_availability(
     check, availability, http: requests.Session, target: str, request_options
 ) -> None:
@@ -232,6 +247,8 @@ def test_availability(
             key = exc.__class__.__name__
             failures[key] = failures.get(key, 0) + 1
     elapsed = time.perf_counter() - start
+    # Every request is observed: one with no answer is the finding (down), not a gap.
+    check.observe(observed(f"{availability.requests} requests to {url}", failures))
     ratio = 1.0 - sum(failures.values()) / availability.requests
     check.metric(
         round(ratio, 6),

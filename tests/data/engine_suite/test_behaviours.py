@@ -8,15 +8,33 @@ import time
 
 import pytest
 
-from readiness import evidence
-from readiness.config import Threshold
+from readiness.suite import Threshold, check, evidence, failed, observed
 
 
-def test_passes(check) -> None:
-    check.expect(True, value=1, expected=1)
+@pytest.fixture
+def seen():
+    """An observation that was made: what the honest checks below judge."""
+    return observed("literal answer", 1)
 
 
-def test_records_failure(check) -> None:
+@pytest.fixture
+def lost():
+    """An observation that failed, as a timed-out request would."""
+    return failed("GET /slow", "timed out after 10 s")
+
+
+@pytest.fixture
+def empty():
+    return []
+
+
+@check(observes="seen")
+def test_passes(check, seen) -> None:
+    check.expect(True, value=seen.data, expected=1)
+
+
+@check(observes="seen")
+def test_records_failure(check, seen) -> None:
     check.expect(False, value=500, expected=200, evidence=[evidence.text("body", "oops")])
 
 
@@ -28,15 +46,31 @@ def test_raises(check) -> None:
     raise ConnectionError("socket closed by peer")
 
 
+class Unprintable(Exception):
+    def __str__(self) -> str:
+        raise RuntimeError("no text for you")
+
+
+def test_raises_unprintable(check) -> None:
+    raise Unprintable()
+
+
 def test_records_nothing(check) -> None:
     pass
 
 
-def test_metric_between_bands(check) -> None:
+@check(observes="seen")
+def test_metric_between_bands(check, seen) -> None:
     check.metric(700, threshold=Threshold(good=500, poor=1000), unit="ms", samples=[690, 700, 710])
 
 
-def test_metric_no_data(check) -> None:
+@check(observes="seen")
+def test_fails_at_good(check, seen) -> None:
+    check.metric(700, threshold=Threshold(good=500, poor=1000), unit="ms")
+
+
+@check(observes="seen")
+def test_metric_no_data(check, seen) -> None:
     check.metric(None, threshold=Threshold(good=500, poor=1000), unit="ms")
 
 
@@ -53,25 +87,54 @@ def test_gather_fails(check, broken_gatherer) -> None:
     check.expect(True)
 
 
-@pytest.mark.check("engine.custom-id", title="A custom title")
-def test_custom_id(check) -> None:
+@check(observes="lost")
+def test_observation_failed(check, lost) -> None:
+    # Never reached: a failed observation ends the check before its judgement.
+    check.expect(True, value="judged anyway")
+
+
+@check(observes="empty")
+def test_observes_nothing(check, empty) -> None:
+    check.expect(True, value="judged anyway")
+
+
+def test_judges_without_observing(check) -> None:
+    check.expect(True, value="a pass from nowhere")
+
+
+def test_observes_inline(check) -> None:
+    check.observe(failed("TLS handshake", "certificate expired"))
+    check.expect(True, value="judged anyway")
+
+
+@check(observes="seen", applies=lambda plan: plan.settings is not None)
+def test_does_not_apply(check, seen) -> None:
+    check.expect(True)
+
+
+@check("engine.custom-id", title="A custom title", observes="seen")
+def test_custom_id(check, seen) -> None:
     check.expect(True, value="ok")
 
 
-def test_waived_failure(check) -> None:
+@check(observes="seen")
+def test_waived_failure(check, seen) -> None:
     check.expect(False, value="missing", expected="present")
 
 
 @pytest.mark.parametrize("page", ["/a", "/b"])
-def test_param(check, page) -> None:
+@check(observes="seen")
+def test_param(check, page, seen) -> None:
     check.expect(True, value=page)
 
 
-def test_target_html(check, target, component) -> None:
+@check(observes="seen")
+def test_target_html(check, target, component, seen) -> None:
     check.expect(component.settings is None, value=target)
 
 
-def test_slow(check) -> None:
+@check(observes="seen")
+def test_slow(check, seen) -> None:
     # Long enough to be interrupted by the engine test; skipped in other runs.
     marker = os.environ.get("ENGINE_SLOW")
     if not marker:
@@ -81,11 +144,11 @@ def test_slow(check) -> None:
     check.expect(True)
 
 
-@pytest.mark.check(blocking=False, weight=3)
-def test_advisory_by_default(check) -> None:
+@check(blocking=False, weight=3, observes="seen")
+def test_advisory_by_default(check, seen) -> None:
     check.expect(False, value="weak", expected="strong")
 
 
-@pytest.mark.check(blocking=False)
-def test_override_makes_blocking(check) -> None:
+@check(blocking=False, observes="seen")
+def test_override_makes_blocking(check, seen) -> None:
     check.expect(False, value="weak", expected="strong")

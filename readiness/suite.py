@@ -1,0 +1,154 @@
+"""The suite contract: everything a suite imports from the engine, and nothing else.
+
+A suite is a folder of pytest modules. It gathers **observations** (responses, page loads,
+scans, load runs, handshakes, probes), each observed or failed with its reason, and its
+checks judge them. A check declares what it judges on its marker:
+
+    @check("robots.allowed", title="robots.txt allows the pages", observes="robots")
+    def test_allowed(check, robots: Observed[str], component: Component) -> None:
+        check.expect("Disallow: /" not in robots.data, value=...)
+
+Before the test body runs, the engine looks up each fixture named in ``observes``; when any
+observation in it failed, the check is ``errored`` with that reason and the body (the
+judgement) never runs. A check that judges without any observation is ``errored`` too
+("nothing was observed"). There is no path from a failed observation to ``passed``.
+
+``applies=`` on the same marker says when a check is part of the plan at all (a predicate on
+the run's ``Plan``): a check that does not apply is not planned, so it moves neither
+coverage nor status.
+
+docs/writing-a-suite.md shows the contract on one page with a complete example suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import evidence
+from .browser_session import (
+    BrowserSession,
+    PageNotResponding,
+    evaluate_within,
+    first_line,
+    load_failure,
+    went_elsewhere,
+)
+from .browser_settings import MissingSecret, expand_env
+from .config import Budget, Component, FailAt, OneOrMany, Threshold, require_unique
+from .gate import GateRun
+from .model import CheckResult, Evidence
+from .observation import (
+    Observation,
+    Observed,
+    failed,
+    first_failure,
+    flatten,
+    latency_failure,
+    observed,
+)
+from .pages import not_a_page, planned_pages
+from .paths import UrlPath, url_path
+from .plan import Plan
+from .recorder import NOT_APPLICABLE, CheckMeta, CheckRecorder, NotObserved, not_applicable
+from .settings_base import SuiteSettings, ThresholdSpec, UndeclaredThreshold
+from .stash import GATE_KEY, META_KEY, RECORDER_KEY, gate_run
+
+__all__ = [
+    "GATE_KEY",
+    "META_KEY",
+    "NOT_APPLICABLE",
+    "RECORDER_KEY",
+    "BrowserSession",
+    "Budget",
+    "CheckMeta",
+    "CheckRecorder",
+    "CheckResult",
+    "Component",
+    "Evidence",
+    "FailAt",
+    "GateRun",
+    "MissingSecret",
+    "NotObserved",
+    "Observation",
+    "Observed",
+    "OneOrMany",
+    "PageNotResponding",
+    "Plan",
+    "SuiteSettings",
+    "Threshold",
+    "ThresholdSpec",
+    "UndeclaredThreshold",
+    "UrlPath",
+    "check",
+    "component_for",
+    "evaluate_within",
+    "evidence",
+    "expand_env",
+    "failed",
+    "first_failure",
+    "first_line",
+    "flatten",
+    "gate_run",
+    "latency_failure",
+    "load_failure",
+    "not_a_page",
+    "not_applicable",
+    "observed",
+    "planned_pages",
+    "require_component",
+    "require_unique",
+    "url_path",
+    "went_elsewhere",
+]
+
+
+def check(
+    check_id: str | None = None,
+    *,
+    title: str | None = None,
+    observes: str | Sequence[str] = (),
+    applies: Callable[[Plan], bool] | None = None,
+    blocking: bool | None = None,
+    weight: float = 1.0,
+    probe: bool = False,
+) -> pytest.MarkDecorator:
+    """The check marker (the same as ``@pytest.mark.check(...)``, with its keys checked).
+
+    - ``check_id``: the stable id, ``component.name`` (default: the test's name);
+    - ``observes``: the fixture(s) holding the observations the check judges;
+    - ``applies``: when the check is planned at all (default: always);
+    - ``blocking``: the suite's default for this check (gates.yaml's ``checks:`` wins);
+    - ``probe``: run before every other check (a reachability probe).
+    """
+    names = (observes,) if isinstance(observes, str) else tuple(observes)
+    kwargs: dict[str, Any] = {"observes": names, "weight": weight, "probe": probe}
+    if title is not None:
+        kwargs["title"] = title
+    if applies is not None:
+        kwargs["applies"] = applies
+    if blocking is not None:
+        kwargs["blocking"] = blocking
+    args = (check_id,) if check_id is not None else ()
+    return pytest.mark.check(*args, **kwargs)
+
+
+def component_for(config: pytest.Config, suite_dir: Path) -> Component | None:
+    """The configured component whose suite lives in ``suite_dir`` (None if not selected)."""
+    run = gate_run(config)
+    if run is None:
+        return None
+    suite_dir = Path(suite_dir).resolve()
+    return next((c for c in run.config.components.values() if c.suite_dir == suite_dir), None)
+
+
+def require_component(config: pytest.Config, suite_dir: Path) -> Component:
+    """The component of the suite in ``suite_dir``, for a suite's session fixtures; a usage
+    error when the suite runs outside a gate that configures it."""
+    comp = component_for(config, suite_dir)
+    if comp is None:
+        raise pytest.UsageError(f"{suite_dir.name}: this suite runs only as a configured component")
+    return comp
