@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from . import __version__
 from .config import VerdictPolicy, Waiver
 from .model import CheckResult, ComponentResult, GateResult, Outcome
+from .recorder import CheckMeta
 from .scoring import (
     SCORING_VERSION,
     component_readiness,
@@ -110,6 +111,22 @@ def _component(
         checks=checks,
         planned=len(checks),
     )
+
+
+def complete_plan(
+    planned: Sequence[CheckMeta], results: Sequence[CheckResult], outcome: Outcome, why: str
+) -> list[CheckResult]:
+    """``results`` plus one result (``outcome``, ``why``) per planned check that never
+    reported: the report holds every planned check, whatever stopped the run."""
+    reported = {r.id for r in results}
+    missing = [
+        CheckResult(
+            m.id, m.component, m.title, outcome, blocking=m.blocking, weight=m.weight, message=why
+        )
+        for m in planned
+        if m.id not in reported
+    ]
+    return [*results, *missing]
 
 
 def _summary_note(checks: Sequence[CheckResult]) -> list[str]:

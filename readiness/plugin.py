@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from .config import ConfigError
-from .evaluate import ComponentSpec, RunFacts, evaluate
+from .evaluate import ComponentSpec, RunFacts, complete_plan, evaluate
 from .evidence import redact_url
 from .gate import GateOptions, GateRun
 from .model import CheckResult, Outcome
@@ -454,7 +454,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def _account_for_plan(run: GateRun, session: pytest.Session, interrupted: bool) -> None:
     """Every planned check gets a result: one that never reported (the run was stopped, or
     the engine failed before it) is skipped or errored with why, never dropped from the plan."""
-    reported = {r.id for r in run.results}
     if interrupted:
         why, outcome = "not run: the run was interrupted", Outcome.SKIPPED
     elif session.shouldstop or session.shouldfail:
@@ -462,19 +461,7 @@ def _account_for_plan(run: GateRun, session: pytest.Session, interrupted: bool) 
         why, outcome = f"not run: the session stopped early ({stop})", Outcome.SKIPPED
     else:
         why, outcome = "never reported: the session ended before this check ran", Outcome.ERRORED
-    for meta in run.planned.values():
-        if meta.id not in reported:
-            run.add(
-                CheckResult(
-                    meta.id,
-                    meta.component,
-                    meta.title,
-                    outcome,
-                    blocking=meta.blocking,
-                    weight=meta.weight,
-                    message=why,
-                )
-            )
+    run.results = complete_plan(list(run.planned.values()), run.results, outcome, why)
 
 
 @pytest.hookimpl(tryfirst=True)

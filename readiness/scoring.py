@@ -233,8 +233,9 @@ def decide(
     """The verdict policy. Most decisive first:
 
     1. a blocking check failed -> NO-GO (a proven defect outweighs missing data);
-    2. the engine itself failed, the target was unreachable, coverage < min_coverage, or
-       nothing was measured -> INCONCLUSIVE (a partial picture proves nothing either way);
+    2. the engine itself failed, a blocking check could not be measured (errored), the target
+       was unreachable, coverage < min_coverage, or nothing was measured -> INCONCLUSIVE (a
+       partial picture proves nothing either way; an unobserved blocking check least of all);
     3. overall readiness < go_at -> NO-GO;
     4. otherwise GO.
     """
@@ -245,6 +246,9 @@ def decide(
 
     reasons = [f"blocking check failed: {_describe(c)}" for c in blocking_failures]
     inconclusive = [f"the gate itself failed: {e}" for e in engine_errors]
+    # A blocking check is one the deploy must not go without: high coverage elsewhere cannot
+    # stand in for the one whose observation failed.
+    inconclusive += [f"blocking check not measured: {_describe(c)}" for c in errored if c.blocking]
     if interrupted:
         inconclusive.append("run interrupted: this report is partial")
     if unreachable:
@@ -269,7 +273,7 @@ def decide(
     below = overall is not None and overall < go_at
     if below:
         reasons.append(f"overall readiness {overall:g}% is below the GO line of {go_at:g}%")
-    reasons += [f"could not measure: {_describe(c)}" for c in errored]
+    reasons += [f"could not measure: {_describe(c)}" for c in errored if not c.blocking]
 
     if blocking_failures:
         verdict = Verdict.NO_GO

@@ -758,7 +758,24 @@ def test_unmeasured_blocking_component_is_inconclusive_even_with_high_coverage()
     assert conf.coverage == 0.95
     decision = decide(components, 100.0, conf, go_at=90, min_coverage=0.9)
     assert decision.verdict.value == "INCONCLUSIVE"
-    assert decision.reasons[0].startswith("blocking component db was not measured")
-    # The same gap in an advisory component only lowers coverage.
-    components[1] = ComponentResult("db", 1, False, None, "not-run", Risk.HIGH, [], gap, 1)
+    assert any(r.startswith("blocking component db was not measured") for r in decision.reasons)
+    # The same gap in an advisory component, by an advisory check, only lowers coverage.
+    advisory = [CheckResult("db.c", "db", "t", Outcome.ERRORED, blocking=False)]
+    components[1] = ComponentResult("db", 1, False, None, "not-run", Risk.HIGH, [], advisory, 1)
     assert decide(components, 100.0, conf, go_at=90, min_coverage=0.9).verdict.value == "GO"
+
+
+def test_an_unmeasured_blocking_check_is_inconclusive_even_with_high_coverage() -> None:
+    from readiness.model import CheckResult, ComponentResult, Outcome, Risk
+    from readiness.scoring import confidence, decide
+
+    checks = [CheckResult(f"web.c{i}", "web", "t", Outcome.PASSED, score=1.0) for i in range(99)]
+    checks.append(
+        CheckResult("web.tls", "web", "t", Outcome.ERRORED, blocking=True, message="not observed")
+    )
+    components = [
+        ComponentResult("web", 1, False, 100.0, "incomplete", Risk.MEDIUM, [], checks, 100)
+    ]
+    decision = decide(components, 100.0, confidence(components), go_at=90, min_coverage=0.9)
+    assert decision.verdict.value == "INCONCLUSIVE"
+    assert "blocking check not measured: web.tls errored: not observed" in decision.reasons
