@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .formatting import format_percent, format_ratio
+
 _VERDICT_STYLE = {
     "GO": "bold white on green",
     "NO-GO": "bold white on red",
@@ -25,8 +27,7 @@ _STATUS_STYLE = {
 _RISK_STYLE = {"LOW": "green", "MEDIUM": "yellow", "HIGH": "red"}
 
 
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
+percent = format_percent  # one rule for every writer (readiness.formatting)
 
 
 def render(
@@ -76,8 +77,8 @@ def render(
     console.print(headline)
     console.print(
         Text(
-            f"  confidence {conf['value']:.0%}: coverage {conf['checks_ran']}/"
-            f"{conf['checks_planned']} checks ran, stability {conf['stability']:.0%}"
+            f"  confidence {format_ratio(conf['value'])}: coverage {conf['checks_ran']}/"
+            f"{conf['checks_planned']} checks ran, stability {format_ratio(conf['stability'])}"
         )
     )
     for i, reason in enumerate(result["reasons"], 1):

@@ -31,3 +31,12 @@ def test_nothing_measured_shows_a_dash_not_zero() -> None:
     result = SAMPLES["inconclusive"]()
     assert result["readiness"] is None
     assert "readiness —" in render(result, {}, color=False)
+
+
+def test_every_writer_shows_a_figure_the_same_way() -> None:
+    # One formatting module: the terminal used to print 89.96 as "90.0%", Markdown "89.9%".
+    from readiness import formatting, terminal
+    from readiness.reports import html, markdown
+
+    assert terminal.percent(89.96) == formatting.format_percent(89.96) == "89.9%"
+    assert markdown.format_percent is html.format_percent is formatting.format_percent

@@ -1,20 +1,25 @@
 """summary.md: the verdict and readiness matrix as GitHub-flavoured Markdown.
 
 Meant for pull-request comments and pipeline summaries. Everything comes from the readiness.json
-dict; nothing is re-scored. The plain-text formatters below are shared with the HTML and JUnit
-writers so a figure reads the same in every report.
+dict; nothing is re-scored. Figures are formatted by readiness.formatting, as in every writer.
 """
 
 from __future__ import annotations
 
-import json
-import math
 import unicodedata
-from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
 
-NOT_MEASURED = "—"
+from readiness.formatting import (
+    NOT_MEASURED,
+    format_percent,
+    format_ratio,
+    format_seconds,
+    format_threshold,
+    format_value,
+)
+
+__all__ = ["md", "render_summary", "write_summary"]
 ATTENTION = ("failed", "errored", "warned")  # most serious first
 
 # Markdown punctuation that could start emphasis, links, code spans or tables. Backslash-escaping
@@ -40,73 +45,6 @@ def md(text: Any) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-def format_percent(value: float | None) -> str:
-    """0-100 as "87.4%"; floored to 0.1 so 89.96 never displays as a passing "90%"."""
-    if value is None:
-        return NOT_MEASURED
-    shown = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
-    return f"{shown.normalize():f}%"
-
-
-def format_ratio(value: float | None) -> str:
-    """0-1 as a percentage."""
-    return NOT_MEASURED if value is None else format_percent(value * 100)
-
-
-def format_score(score: float | None) -> str:
-    return NOT_MEASURED if score is None else f"{score:.2f}"
-
-
-def format_number(value: float) -> str:
-    if not math.isfinite(value):
-        return str(value)
-    if float(value).is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.3f}".rstrip("0").rstrip(".")
-
-
-def format_value(value: Any, unit: str | None = None, limit: int = 160) -> str:
-    """A measured value as plain text: numbers trimmed, JSON compacted and truncated."""
-    if value is None:
-        return NOT_MEASURED
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, int | float):
-        text = format_number(value)
-    elif isinstance(value, str):
-        text = value
-    else:
-        text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    if unit:
-        text += unit if unit == "%" else f" {unit}"
-    return text
-
-
-def format_threshold(threshold: dict[str, Any] | None, unit: str | None = None) -> str:
-    """{"good": 500, "poor": 2000} -> "good 500 ms · poor 2,000 ms"."""
-    if not threshold:
-        return NOT_MEASURED
-    if not isinstance(threshold, dict):
-        return format_value(threshold, unit)
-    # Flags such as higher_is_better are direction, not values: say them in words.
-    parts = [
-        f"{key} {format_value(val, unit)}"
-        for key, val in threshold.items()
-        if not isinstance(val, bool)
-    ]
-    if threshold.get("higher_is_better"):
-        parts.append("higher is better")
-    return " · ".join(parts)
-
-
-def format_seconds(seconds: float | None) -> str:
-    return NOT_MEASURED if seconds is None else f"{seconds:.1f} s"
 
 
 def _confidence_line(result: dict[str, Any]) -> str:
