@@ -28,8 +28,8 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from readiness.load import free_port
-from readiness.load_stats import aggregate, parse_stats_json, rps
+from suites.load.runner import free_port
+from suites.load.stats import aggregate, parse_stats_json, rps
 
 REPO = Path(__file__).resolve().parent.parent
 NGINX_CONF = """daemon off; worker_processes auto; pid {dir}/nginx.pid; error_log {dir}/error.log;

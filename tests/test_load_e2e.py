@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -48,6 +49,22 @@ class EveryFourthFails:
             failing = self.count % 4 == 0
         start_response("500 Internal Server Error" if failing else "200 OK", OK[1])
         return [b"boom" if failing else b"ok"]
+
+
+class FallsOverUnderLoad:
+    """Answers the first request normally, then 500 at once to every other: a target that
+    falls over the moment load starts (and answers its failures fast)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.count = 0
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        with self.lock:
+            self.count += 1
+            first = self.count == 1
+        start_response("200 OK" if first else "500 Internal Server Error", OK[1])
+        return [b"ok" if first else b"down"]
 
 
 class HangsAfter:
@@ -127,6 +144,54 @@ endpoints: [{path: /, name: home}]
     assert 1.95 <= run_time_s(result.run_dir / "load" / "locust.log") < 2.5
 
 
+def successes(run_dir: Path) -> dict[str, int]:
+    """Successful requests per name, by the generated locustfile's own record."""
+    found = json.loads((run_dir / "load" / "successes.json").read_text())
+    return {e["name"]: sum(e["response_times"].values()) for e in found}
+
+
+def locust_counts(run_dir: Path) -> dict[str, tuple[int, int]]:
+    """(requests, failures) per name, by Locust's own statistics."""
+    found = json.loads((run_dir / "load" / "locust.json").read_text())
+    return {e["name"]: (e["num_requests"], e["num_failures"]) for e in found}
+
+
+def test_a_target_that_falls_over_under_load_is_no_go(run_gate, serve, tmp_path: Path) -> None:
+    # The shipped gates.yaml's shape: an advisory load component whose error ratio and
+    # availability block. Before, this ended GO: both only warned, and p95 passed at 1 ms,
+    # taken over the 500s (Locust's histogram counts failed requests too).
+    url = serve(FallsOverUnderLoad())
+    path = gates(
+        tmp_path,
+        url,
+        """
+blocking: false
+users: 4
+duration: 2s
+think_time: 0.01
+thresholds: {p95_ms: {good: 500, poor: 1500}, error_ratio: {good: 0.001, poor: 0.01}}
+checks: {load.error_ratio: {blocking: true}, load.availability: {blocking: true}}
+endpoints: [{path: /, name: home}]
+""",
+    )
+    result = run_gate("--gates", path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.readiness["verdict"] == "NO-GO"
+    error_ratio = result.check("load.error_ratio")
+    assert error_ratio["outcome"] == "failed" and error_ratio["value"] > 0.99, error_ratio
+    availability = result.check("load.availability")
+    assert availability["outcome"] == "failed", availability["message"]
+    requests, failures = locust_counts(result.run_dir)["home"]
+    assert requests > 10 and failures == requests - 1  # the first request only succeeded
+    for check_id in ("load.p95", "load.p95.home"):
+        p95 = result.check(check_id)
+        assert p95["outcome"] == "errored", p95
+        assert p95["value"] is None
+        assert f"latency not judged: {failures} of {requests} requests failed" in p95["message"]
+        assert "the successful ones do not describe the service" in p95["message"]
+    assert successes(result.run_dir) == {"home": 1}
+
+
 def run_time_s(log: Path) -> float:
     """Seconds from Locust arming --run-time to reaching it, by its log's timestamps."""
     stamps = {}
@@ -181,6 +246,11 @@ endpoints: [{path: /, name: flaky}]
     assert abs(check["value"] - 0.25) <= 0.02, check["message"]
     (count, method, name, error) = shown(check, "failures (grouped)")["rows"][0]
     assert (method, name) == ("GET", "flaky") and "HTTP 500" in error and count > 10
+    # The latency checks count only the successes: the gate's own record of them is exact.
+    requests, failures = locust_counts(result.run_dir)["flaky"]
+    assert successes(result.run_dir) == {"flaky": requests - failures}
+    p95 = result.check("load.p95.flaky")
+    assert f"successful of {requests} requests" in p95["message"], p95
 
 
 def test_a_target_that_stops_answering_is_down_until_the_end(
@@ -262,6 +332,8 @@ endpoints: [{path: /w, name: w}]
     # The master's total must be both workers' traffic: what the server answered, give or
     # take the requests cut off at stop. One worker's share alone would be about half.
     assert 0.9 * app.paths["/w"] <= merged <= app.paths["/w"]
+    # The workers' successes reach the master with their stats: the same merged count.
+    assert successes(load_dir.parent) == {"w": merged}
 
 
 def test_non_loopback_target_is_skipped_before_any_traffic(run_gate, tmp_path: Path) -> None:
@@ -310,6 +382,38 @@ endpoints: [{{path: /custom, name: custom}}]
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.check("load.p95.custom")["outcome"] == "passed"
     assert app.paths["/custom"] > 10 and set(app.paths) == {"/custom"}
+    requests, failures = locust_counts(result.run_dir)["custom"]
+    assert failures == 0 and successes(result.run_dir) == {"custom": requests}
+
+
+def test_a_user_locustfiles_failures_are_not_timed_as_latency(
+    run_gate, serve, tmp_path: Path
+) -> None:
+    # The user's own requests go through the gate's request hook too: Locust marks each 500
+    # as failed (no catch_response here), and only the one success is timed.
+    url = serve(FallsOverUnderLoad())
+    locustfile = tmp_path / "my_locustfile.py"
+    locustfile.write_text(
+        "from locust import FastHttpUser, constant, task\n\n\n"
+        "class Shopper(FastHttpUser):\n"
+        "    wait_time = constant(0.01)\n\n"
+        "    @task\n"
+        "    def custom(self):\n"
+        "        self.client.get('/custom', name='custom')\n"
+    )
+    path = gates(
+        tmp_path,
+        url,
+        f"locustfile: {locustfile}\nusers: 2\nduration: 2s\n"
+        "endpoints: [{path: /custom, name: custom}]",
+    )
+    result = run_gate("--gates", path)
+    requests, failures = locust_counts(result.run_dir)["custom"]
+    assert requests > 10 and failures == requests - 1
+    assert successes(result.run_dir) == {"custom": 1}
+    for check_id in ("load.p95", "load.p95.custom"):
+        check = result.check(check_id)
+        assert check["outcome"] == "errored" and "latency not judged" in check["message"]
 
 
 def test_user_locustfile_with_syntax_error_errors_with_its_output(

@@ -1,4 +1,4 @@
-"""readiness.load.run_locust against real processes: Locust missing, Locust overrunning its
+"""suites.load.runner.run_locust against real processes: Locust missing, Locust overrunning its
 timeout, a forked local worker dying. No request is sent: the target port is closed and no
 task makes a request."""
 
@@ -11,7 +11,8 @@ from pathlib import Path
 
 from helpers import closed_port
 
-from readiness.load import (
+from suites.load.locustfile import render, scenario_dict
+from suites.load.runner import (
     STOP_GRACE_S,
     LoadPlan,
     MasterSpec,
@@ -21,7 +22,6 @@ from readiness.load import (
     free_port,
     run_locust,
 )
-from readiness.load_locustfile import render, scenario_dict
 
 IDLE_LOCUSTFILE = """from locust import User, constant, task
 

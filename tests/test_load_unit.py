@@ -11,9 +11,12 @@ import pytest
 from pydantic import ValidationError
 
 from readiness.config import CheckOverride, Component, Threshold
-from readiness.load import LoadPlan, MasterSpec, is_loopback, load_refusal
-from readiness.load_locustfile import SECRET_PREFIX, render, scenario_dict
-from readiness.load_stats import (
+from readiness.suite import UndeclaredThreshold
+from suites.load.conftest import _abort_rules, endpoint_threshold
+from suites.load.locustfile import SECRET_PREFIX, render, scenario_dict
+from suites.load.runner import LoadPlan, MasterSpec, is_loopback, load_refusal
+from suites.load.settings import Endpoint, Settings, seconds
+from suites.load.stats import (
     EntryStats,
     HistoryRow,
     aggregate,
@@ -21,11 +24,10 @@ from readiness.load_stats import (
     parse_errors,
     parse_history_csv,
     parse_stats_json,
+    percentile,
     rps,
     time_series,
 )
-from suites.load.conftest import _abort_rules, threshold
-from suites.load.settings import Settings, seconds
 
 STATS_JSON = json.dumps(
     [
@@ -71,10 +73,12 @@ def test_stats_json_percentiles_follow_locusts_histogram_rule() -> None:
     # smallest bucket with more than the share of requests at or below it, so exactly 50 of
     # 100 at 10 ms makes the median 20, and 90 at or below 20 ms makes p90 300.
     shares = (0.5, 0.9, 0.95, 0.99, 1.0)
-    assert [home.percentile(p) for p in shares] == [20, 300, 300, 1000, 1000]
-    assert home.percentile(0.49) == 10
+    assert [percentile(home.histogram, p) for p in shares] == [20, 300, 300, 1000, 1000]
+    assert percentile(home.histogram, 0.49) == 10
     assert home.error_ratio == 0.05
-    assert api.percentile(0.95) == 5
+    assert percentile(api.histogram, 0.95) == 5
+    # Locust's histogram holds every request; the latency checks use the successes only.
+    assert home.successes is None and home.percentile(0.95) is None
 
 
 def test_aggregate_merges_histograms_and_seconds() -> None:
@@ -91,6 +95,7 @@ def test_aggregate_merges_histograms_and_seconds() -> None:
 def test_empty_stats_have_no_percentile_or_rate() -> None:
     total = aggregate(parse_stats_json("[]"))
     assert total.percentile(0.95) is None and total.error_ratio is None
+    assert percentile({}, 0.5) is None
     assert rps(total, total) is None
 
 
@@ -206,10 +211,21 @@ def _component(thresholds: dict[str, Threshold], blocking: bool = False, **check
 
 def test_thresholds_defaults_and_floors() -> None:
     comp = _component({"min_rps": Threshold(good=50, poor=50)})
-    assert threshold(comp, "p95_ms") == Threshold(good=1000, poor=3000)  # default
-    assert threshold(comp, "p99_ms") is None  # not planned
-    floor = threshold(comp, "min_rps")
+    assert comp.threshold("p95_ms") == Threshold(good=1000, poor=3000)  # default
+    assert comp.threshold("p99_ms") is None  # not planned
+    floor = comp.threshold("min_rps")
     assert floor is not None and floor.higher_is_better  # a bare RPS number is a minimum
+    with pytest.raises(UndeclaredThreshold):
+        comp.threshold("p90_ms")
+
+
+def test_an_endpoints_own_budget_wins() -> None:
+    comp = _component({"p50_ms": Threshold(good=50, poor=50)})
+    own = Endpoint.model_validate({"path": "/", "p50_ms": 10})
+    assert endpoint_threshold(comp, own, "p50_ms") == Threshold(good=10, poor=10)
+    assert endpoint_threshold(comp, Endpoint(path="/x"), "p50_ms") == Threshold(good=50, poor=50)
+    assert endpoint_threshold(comp, Endpoint(path="/x"), "p99_ms") is None  # not planned
+    assert endpoint_threshold(comp, None, "p95_ms") == Threshold(good=1000, poor=3000)
 
 
 def test_abort_rules_only_for_blocking_thresholds() -> None:
@@ -223,7 +239,7 @@ def test_abort_rules_only_for_blocking_thresholds() -> None:
         "p95_ms": (0.95, 300, False),
         "error_ratio": (0.0, 0.01, True),
     }
-    assert rules["grace_s"] == 2
+    assert rules["grace_s"] == 2 and rules["most_failed"] == 0.5
     only_p95 = _abort_rules(_component(limits, **{"load.p95": {"blocking": True}}))
     assert [r["metric"] for r in only_p95["rules"]] == ["p95_ms"]
 
@@ -281,7 +297,7 @@ def test_user_locustfile_is_wrapped_not_replaced_by_the_scenario(tmp_path: Path)
 
 
 def test_the_locustfile_reads_secrets_with_the_prefix_the_gate_writes() -> None:
-    # The template cannot import load_locustfile (it runs inside Locust): the copies agree.
+    # The template cannot import locustfile.py (it runs inside Locust): the copies agree.
     assert f'SECRET_PREFIX = "{SECRET_PREFIX}"' in render(_scenario())
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .load_stats import Point
+from .stats import Point
 
 WIDTH, LEFT, RIGHT, PANEL, GAP = 640, 80, 16, 70, 22
 PANELS: list[tuple[str, str, Callable[[Point], float | None]]] = [

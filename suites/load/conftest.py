@@ -1,4 +1,12 @@
-"""Load suite gatherer: one Locust run for the whole session, shared by every load check."""
+"""Load suite gatherer: one Locust run for the whole session, shared by every load check.
+
+The run is an observation (``load_results``), and so is what the checks derive from it: its
+requests (``load_requests``: none answered is not a run failure, availability still judges
+it) and their latency (``load_latency``, ``endpoint_latency``: taken over the successful
+requests only, and not observed at all when most requests failed). Each check declares on
+its marker which of them it judges; the engine ends it as errored on the first one that
+failed, before its judgement runs.
+"""
 
 from __future__ import annotations
 
@@ -11,45 +19,44 @@ from typing import Any
 
 import pytest
 
-from readiness.config import Component, Threshold
-from readiness.evidence import SECRET_HEADERS
-from readiness.gate import GateRun
-from readiness.load import LoadPlan, LoadRun, MasterSpec, free_port, load_refusal, run_locust
-from readiness.load_chart import svg_chart
-from readiness.load_locustfile import SECRET_PREFIX, render, scenario_dict
-from readiness.load_stats import (
+from readiness.suite import (
+    Component,
+    Evidence,
+    GateRun,
+    Observed,
+    Threshold,
+    component_for,
+    evidence,
+    failed,
+    gate_run,
+    not_applicable,
+    observed,
+    require_component,
+)
+
+from .chart import svg_chart
+from .locustfile import SECRET_PREFIX, render, scenario_dict
+from .runner import LoadPlan, LoadRun, MasterSpec, free_port, load_refusal, run_locust
+from .settings import Endpoint, Settings
+from .stats import (
+    MOST_FAILED,
     EntryStats,
     Failure,
     HistoryRow,
     Point,
     aggregate,
+    latency_failure,
     parse_errors,
     parse_history_csv,
     parse_stats_json,
+    parse_successes,
     time_series,
+    with_successes,
 )
-from readiness.plugin import component_for, gate_run, require_component
-from readiness.recorder import NOT_APPLICABLE, not_applicable
-
-from .settings import Endpoint, Settings
 
 SUITE_DIR = Path(__file__).parent
 START_GRACE_S = 30  # interpreter + Locust start-up (and local workers connecting)
-# Defaults for the checks that always run; the others run only when gates.yaml sets them.
-DEFAULTS = {
-    "p95_ms": Threshold(good=1000, poor=3000),
-    "error_ratio": Threshold(good=0.01, poor=0.05),
-    "availability": Threshold(good=0.999, poor=0.99),
-}
 PERCENTILES = {"p50_ms": 0.50, "p95_ms": 0.95, "p99_ms": 0.99}
-
-
-def threshold(comp: Component, key: str) -> Threshold | None:
-    found = comp.thresholds.get(key) or DEFAULTS.get(key)
-    if found is not None and key in ("min_rps", "availability") and found.good == found.poor:
-        # A bare number is a floor for these (more is better), not a ceiling.
-        found = found.model_copy(update={"higher_is_better": True})
-    return found
 
 
 def endpoints(comp: Component, gate: GateRun | None) -> list[Endpoint]:
@@ -60,39 +67,28 @@ def endpoints(comp: Component, gate: GateRun | None) -> list[Endpoint]:
     return [Endpoint(path=p) for p in pages]
 
 
-def endpoint_threshold(comp: Component, endpoint: Endpoint, key: str) -> Threshold | None:
-    return getattr(endpoint, key) or threshold(comp, key)
+def endpoint_threshold(comp: Component, endpoint: Endpoint | None, key: str) -> Threshold | None:
+    """The endpoint's own budget for ``key``, else the component's (None: neither)."""
+    own = getattr(endpoint, key, None) if endpoint is not None else None
+    return own or comp.threshold(key)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Per-endpoint percentile checks run on the endpoints that have that budget."""
-    key = getattr(metafunc.function, "per_endpoint", None)
+    """Per-endpoint checks run on every endpoint (their marker's ``applies=`` keeps those
+    with a budget); none at all (a locustfile without endpoints) -> not planned."""
     comp = component_for(metafunc.config, SUITE_DIR)
-    if key is None or "endpoint" not in metafunc.fixturenames or comp is None:
+    if "endpoint" not in metafunc.fixturenames or comp is None:
         return
-    chosen = [
-        e for e in endpoints(comp, gate_run(metafunc.config)) if endpoint_threshold(comp, e, key)
-    ]
+    chosen = endpoints(comp, gate_run(metafunc.config))
     params = [pytest.param(e, id=e.id) for e in chosen] or [not_applicable()]
     metafunc.parametrize("endpoint", params)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # Overall checks whose threshold gates.yaml does not set are not planned (the engine
-    # drops items marked not-applicable, after this hook).
-    comp = component_for(config, SUITE_DIR)
-    if comp is None:
-        return
-    for item in items:
-        key = getattr(getattr(item, "function", None), "requires", None)
-        if key and item.path.is_relative_to(SUITE_DIR) and threshold(comp, key) is None:
-            item.add_marker(getattr(pytest.mark, NOT_APPLICABLE))
-
-
 @dataclass
 class LoadResults:
-    """What the run produced, or why it produced nothing usable."""
+    """What the run produced, or why it produced nothing usable: an observation whose
+    ``failure`` is the run's error. A refused target (``skipped``) is no failure: the
+    checks skip with its reason."""
 
     settings: Settings
     skipped: str | None = None
@@ -103,12 +99,83 @@ class LoadResults:
     total: EntryStats | None = None
     series: list[Point] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)  # users and p95, each second
-    unanswered: bool = False  # users ran, and not one request completed
+    unanswered: str | None = None  # why not one request completed while users ran
     failures: list[Failure] = field(default_factory=list)
     exceptions: list[dict[str, Any]] = field(default_factory=list)
     abort: dict[str, Any] | None = None
     worker_command: str | None = None
     chart: str | None = None
+
+    @property
+    def subject(self) -> str:
+        s = self.settings
+        shape = f"{len(s.stages)} stages" if s.stages else f"{s.users} users"
+        return f"load run ({shape}, {s.planned_seconds} s)"
+
+    @property
+    def failure(self) -> str | None:
+        return self.error
+
+    @property
+    def measured(self) -> bool:
+        """Locust ran and its statistics were read (what the derived observations need)."""
+        return self.skipped is None and self.error is None and self.total is not None
+
+
+def requests_observation(results: LoadResults) -> Observed[EntryStats] | None:
+    """The run's completed requests; failed when none completed (a hung target). None when
+    there is no run to derive them from (its own observation says why)."""
+    if not results.measured or results.total is None:
+        return None
+    subject = "requests under load"
+    if results.total.requests == 0:
+        return failed(subject, results.unanswered or "no request completed")
+    return observed(subject, results.total)
+
+
+def latency_observation(entry: EntryStats | None, scope: str) -> Observed[EntryStats]:
+    """``entry``'s successful requests' response times, unless they cannot describe the
+    service (stats.latency_failure: most requests failed, or none succeeded)."""
+    subject = f"response times ({scope})"
+    if entry is None:
+        return failed(subject, "no such requests in the run")
+    reason = latency_failure(entry)
+    return observed(subject, entry) if reason is None else failed(subject, reason)
+
+
+def endpoint_entry(results: LoadResults, endpoint: Endpoint) -> Observed[EntryStats]:
+    """The endpoint's statistics; failed when the run has no requests under its name."""
+    entry = next((e for e in results.entries if e.name == endpoint.id), None)
+    subject = f"requests named {endpoint.id!r}"
+    if entry is None or entry.requests == 0:
+        names = sorted(e.name for e in results.entries)
+        return failed(subject, f"none in the run (names: {names})")
+    return observed(subject, entry)
+
+
+def run_failure_evidence(results: LoadResults) -> list[Evidence]:
+    """What explains a failed run: Locust's last output lines and how it was run."""
+    tail = [evidence.text("Locust output (last lines)", results.tail)] if results.tail else []
+    return [*tail, *commands_evidence(results)]
+
+
+def commands_evidence(results: LoadResults) -> list[Evidence]:
+    """How Locust was run: its command lines, and its wall time against the planned time
+    (the difference is the suite's start-up and tear-down overhead)."""
+    run = results.run
+    if run is None:
+        return []
+    found = {
+        "wall_s": round(run.wall_s, 3),
+        "planned_s": results.settings.planned_seconds,
+        "returncode": run.returncode,
+        "local_workers": run.workers,  # the master's account: expected, connected, lost
+        "aborted": results.abort,
+    }
+    if results.worker_command:
+        found["remote_worker_command"] = results.worker_command
+    shown = " ".join(run.command)
+    return [evidence.text("Locust command(s)", shown), evidence.json("Locust run", found)]
 
 
 @pytest.fixture(scope="session")
@@ -136,6 +203,41 @@ def load_results(gate: GateRun, load: Component, request: pytest.FixtureRequest)
     if results.total is not None and results.total.requests:
         gate.note("load", _summary(results))
     return results
+
+
+@pytest.fixture(autouse=True)
+def _run_failure_evidence(check, load_results: LoadResults) -> None:
+    """A check ended as errored by a failed run still shows why: the evidence is attached
+    before the engine hands the check its observations (and stops it at the failed one)."""
+    if load_results.error:
+        check.attach(*run_failure_evidence(load_results))
+
+
+@pytest.fixture(scope="session")
+def load_requests(load_results: LoadResults) -> Observed[EntryStats] | None:
+    return requests_observation(load_results)
+
+
+@pytest.fixture(scope="session")
+def load_latency(load_results: LoadResults) -> Observed[EntryStats] | None:
+    """The whole run's latency: it decides every latency check, the endpoints' too (a run
+    that mostly failed describes no endpoint's service either)."""
+    return (
+        latency_observation(load_results.total, "all endpoints") if load_results.measured else None
+    )
+
+
+@pytest.fixture
+def endpoint_latency(
+    load_results: LoadResults, endpoint: Endpoint
+) -> list[Observed[EntryStats]] | None:
+    """The endpoint's requests, then their latency (by the same rule as the run's)."""
+    if not load_results.measured or load_results.total is None or not load_results.total.requests:
+        return None  # the run's own observations say why
+    found = endpoint_entry(load_results, endpoint)
+    if found.failure is not None:
+        return [found]
+    return [found, latency_observation(found.data, endpoint.id)]
 
 
 def _summary(results: LoadResults) -> str:
@@ -202,7 +304,7 @@ def _hide_secrets(endpoint: Endpoint, secrets: dict[str, str]) -> dict[str, Any]
     data = {**endpoint.model_dump(), "name": endpoint.id}
     headers = {}
     for name, value in endpoint.headers.items():
-        if name.lower() in SECRET_HEADERS:
+        if name.lower() in evidence.SECRET_HEADERS:
             variable = f"READINESS_LOAD_SECRET_{len(secrets)}"
             secrets[variable] = value
             value = SECRET_PREFIX + variable
@@ -215,7 +317,7 @@ def _abort_rules(comp: Component) -> dict[str, Any]:
     """Overall thresholds that block (component or per-check override) may abort the run."""
     rules = []
     for key in ("p50_ms", "p95_ms", "p99_ms", "error_ratio"):
-        found = threshold(comp, key)
+        found = comp.threshold(key)
         check_id = f"load.{key.removesuffix('_ms')}"
         if found is not None and comp.is_blocking(check_id):
             rules.append(
@@ -226,7 +328,9 @@ def _abort_rules(comp: Component) -> dict[str, Any]:
                     "budget": found.good == found.poor,
                 }
             )
-    return {"rules": rules, "grace_s": comp.settings.abort_grace_s, "min_requests": 50}
+    grace = comp.settings.abort_grace_s
+    # Latency is not judged while most requests fail, in the run as in the checks.
+    return {"rules": rules, "grace_s": grace, "min_requests": 50, "most_failed": MOST_FAILED}
 
 
 def _announce_master(gate: GateRun, load: Component, plan: LoadPlan, config: pytest.Config) -> str:
@@ -251,32 +355,40 @@ def _announce_master(gate: GateRun, load: Component, plan: LoadPlan, config: pyt
     return command
 
 
-def _nothing_completed(results: LoadResults, settings: Settings) -> str:
+def _nothing_completed(results: LoadResults, settings: Settings) -> None:
     """Why a run has no request at all. The generated scenario's users request without
     pause, so users running and nothing completed means the target answered nothing: the
-    availability check judges that run (all down); the other checks have no data."""
+    run is observed (availability judges it: all down), its requests are not. Otherwise
+    Locust itself made no requests: the run failed."""
     loaded = sum(1 for row in results.history if row.users > 0)
     if settings.locustfile is None and loaded:
-        results.unanswered = True
-        return f"no request was answered in {loaded} s with users running (a hung target?)"
-    return "Locust ran but made no requests (check the scenario or the locustfile)"
+        results.unanswered = (
+            f"no request was answered in {loaded} s with users running (a hung target?)"
+        )
+    else:
+        results.error = "Locust ran but made no requests (check the scenario or the locustfile)"
 
 
 def _read(results: LoadResults, out_dir: Path, settings: Settings) -> None:
     # run_locust made sure Locust wrote its statistics.
-    results.entries = parse_stats_json((out_dir / "locust.json").read_text(encoding="utf-8"))
-    results.total = total = aggregate(results.entries)
+    entries = parse_stats_json((out_dir / "locust.json").read_text(encoding="utf-8"))
+    # Written by the generated locustfile's quit hook (template.py); without it the entries
+    # keep no successes, and their latency is not observed.
+    if (successes := _text(out_dir / "successes.json")) is not None:
+        entries = with_successes(entries, parse_successes(successes))
+    results.entries = entries
+    results.total = total = aggregate(entries)
     history = _text(out_dir / "locust_stats_history.csv")
     if history is not None:
         results.history = parse_history_csv(history)
     if total.requests == 0:
-        results.error = _nothing_completed(results, settings)
+        _nothing_completed(results, settings)
         return
     if history is not None:
         results.series = time_series(results.history, total)
         (out_dir / "timeseries.svg").write_text(svg_chart(results.series), encoding="utf-8")
         results.chart = f"{out_dir.name}/timeseries.svg"  # relative to the run directory
-    # Written by the generated locustfile's hooks (readiness/load_template.py).
+    # Written by the generated locustfile's hooks (template.py).
     if (errors := _text(out_dir / "errors.json")) is not None:
         results.failures = parse_errors(errors)
     if (exceptions := _text(out_dir / "exceptions.json")) is not None:

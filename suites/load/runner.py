@@ -5,7 +5,7 @@ process: its gevent monkey-patching must not meet Playwright. With `workers: N`,
 `--processes N` forks N workers from the master once it has imported Locust and the
 locustfile (Locust's own distributed mode; no second import per worker); with `mode: master`
 the master waits for remote workers. Results come back through Locust's own files (see
-load_stats.py), never by reading its console; the console is kept only to explain a crash.
+stats.py), never by reading its console; the console is kept only to explain a crash.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 TAIL_LINES = 15  # output lines kept as evidence when Locust fails
 STOP_GRACE_S = 10.0  # after SIGTERM, Locust writes its stats and exits; then SIGKILL
 # The master's account of its local workers, written by the generated locustfile's quit hook
-# (readiness/load_template.py): how many connected and which were lost before the end.
+# (template.py): how many connected and which were lost before the end.
 WORKERS_FILE = "workers.json"
 
 

@@ -8,6 +8,12 @@ Sources, all written by Locust itself:
   count and the current (10 s window) percentiles.
 - ``errors.json``: Locust's own ``stats.serialize_errors()``, dumped by the generated
   locustfile's quit hook (the failures CSV has the same staleness as the stats CSV).
+
+One file is the gate's own: ``successes.json``, the response-time histogram of the
+*successful* requests per name (in Locust's buckets), recorded by the generated locustfile's
+request hook and dumped at quit. Locust's histogram counts failed requests too, so a target
+that answers every request with a 500 in 1 ms would have a fast p95; latency percentiles are
+taken over ``successes.json`` only, the error ratio over all requests.
 """
 
 from __future__ import annotations
@@ -15,42 +21,79 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 AGGREGATED = "Aggregated"
+# A run (or an endpoint) in which more than this share of the requests failed has no latency
+# worth judging: the few that succeeded describe a collapse, not the service.
+MOST_FAILED = 0.5
+
+
+def percentile(histogram: Mapping[int, int], share: float) -> float | None:
+    """Locust's own percentile rule over a response-time histogram (the same figure as its
+    reports when given its histogram): the smallest bucket with more than ``share`` of the
+    counted requests at or below it. None for an empty histogram."""
+    count = sum(histogram.values())
+    if count == 0:
+        return None
+    wanted = int(count * share)
+    seen = 0
+    for ms in sorted(histogram, reverse=True):
+        seen += histogram[ms]
+        if count - seen <= wanted:
+            return float(ms)
+    return 0.0
 
 
 @dataclass
 class EntryStats:
-    """One request name (or all of them): what Locust's StatsEntry serialises."""
+    """One request name (or all of them): what Locust's StatsEntry serialises, and the
+    gate's own histogram of the successful requests."""
 
     name: str
     method: str
-    requests: int
+    requests: int  # all requests, failed ones included
     failures: int
-    histogram: dict[int, int]  # response time (ms, Locust's ~2-digit buckets) -> count
+    histogram: dict[int, int]  # all requests: response time (ms, Locust's buckets) -> count
     start: float  # epoch seconds of the first request
     last: float  # epoch seconds of the last request
     per_second: dict[int, int] = field(default_factory=dict)
     failures_per_second: dict[int, int] = field(default_factory=dict)
+    # The successful requests only (successes.json); None: not recorded, so no latency.
+    successes: dict[int, int] | None = None
 
     def percentile(self, share: float) -> float | None:
-        """Locust's own percentile over the histogram (same figure as its reports)."""
-        if self.requests == 0 or not self.histogram:
-            return None
-        wanted = int(self.requests * share)
-        seen = 0
-        for ms in sorted(self.histogram, reverse=True):
-            seen += self.histogram[ms]
-            if self.requests - seen <= wanted:
-                return float(ms)
-        return 0.0
+        """The response-time percentile of the successful requests (None: none recorded)."""
+        return percentile(self.successes or {}, share)
+
+    @property
+    def succeeded(self) -> int:
+        """Successful requests with a response time, by the gate's own count."""
+        return sum((self.successes or {}).values())
 
     @property
     def error_ratio(self) -> float | None:
         return self.failures / self.requests if self.requests else None
+
+
+def latency_failure(entry: EntryStats) -> str | None:
+    """Why ``entry``'s latency cannot be judged (None: it can). Percentiles of the few requests
+    that succeeded while most failed would pass a collapsing target as fast."""
+    if entry.requests == 0:
+        return "no request completed"
+    if entry.failures > entry.requests * MOST_FAILED:
+        return (
+            f"latency not judged: {entry.failures} of {entry.requests} requests failed"
+            f" ({entry.failures / entry.requests:.2%}); the successful ones do not describe"
+            " the service"
+        )
+    if entry.successes is None:
+        return "the successful requests' response times were not recorded (no successes.json)"
+    if entry.succeeded == 0:
+        return f"latency not judged: none of the {entry.requests} requests succeeded"
+    return None
 
 
 def parse_stats_json(text: str) -> list[EntryStats]:
@@ -78,20 +121,45 @@ def _int_keys(mapping: dict[Any, Any]) -> dict[int, int]:
     return {int(float(k)): int(v) for k, v in mapping.items()}
 
 
+def parse_successes(text: str) -> dict[tuple[str, str], dict[int, int]]:
+    """``successes.json`` -> (name, method) -> histogram of the successful requests."""
+    found: dict[tuple[str, str], dict[int, int]] = {}
+    for raw in json.loads(text):
+        key = (str(raw["name"]), str(raw.get("method") or ""))
+        _add(found.setdefault(key, {}), _int_keys(raw.get("response_times") or {}))
+    return found
+
+
+def with_successes(
+    entries: Iterable[EntryStats], successes: Mapping[tuple[str, str], dict[int, int]]
+) -> list[EntryStats]:
+    """``entries`` with their successful requests' histograms (empty: none succeeded)."""
+    entries = list(entries)
+    for e in entries:
+        e.successes = dict(successes.get((e.name, e.method), {}))
+    return entries
+
+
+def _add(target: dict[int, int], source: Mapping[int, int]) -> None:
+    for key, count in source.items():
+        target[key] = target.get(key, 0) + count
+
+
 def aggregate(entries: Iterable[EntryStats]) -> EntryStats:
-    """All entries merged, as Locust's "Aggregated" row (histograms and seconds summed)."""
+    """All entries merged, as Locust's "Aggregated" row (histograms and seconds summed); the
+    successes only when every entry has them (one unrecorded share would skew them)."""
     entries = list(entries)
     total = EntryStats(AGGREGATED, "", 0, 0, {}, 0.0, 0.0)
+    recorded = all(e.successes is not None for e in entries)
+    total.successes = {} if recorded else None
     for e in entries:
         total.requests += e.requests
         total.failures += e.failures
-        for target, source in (
-            (total.histogram, e.histogram),
-            (total.per_second, e.per_second),
-            (total.failures_per_second, e.failures_per_second),
-        ):
-            for key, count in source.items():
-                target[key] = target.get(key, 0) + count
+        _add(total.histogram, e.histogram)
+        _add(total.per_second, e.per_second)
+        _add(total.failures_per_second, e.failures_per_second)
+        if total.successes is not None and e.successes is not None:
+            _add(total.successes, e.successes)
     if entries:
         total.start = min(e.start for e in entries)
         total.last = max(e.last for e in entries)

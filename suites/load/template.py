@@ -1,10 +1,10 @@
 """The body of every generated locustfile: it runs inside Locust's own process only.
 
-Never import this module from the engine: importing locust monkey-patches the whole process
+Never import this module from the gate: importing locust monkey-patches the whole process
 with gevent, which must not meet Playwright (DESIGN: Locust runs in its own process).
-readiness/load_locustfile.py copies this text into the run directory and appends the
-scenario as a JSON literal, so the locustfile is one self-contained file that Locust can also
-ship to remote workers (`locust --worker -f -`).
+suites/load/locustfile.py copies this text into the run directory and appends the scenario
+as a JSON literal, so the locustfile is one self-contained file that Locust can also ship to
+remote workers (`locust --worker -f -`): it imports nothing of the gate.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 import gevent
 from locust import FastHttpUser, HttpUser, LoadTestShape, between, constant, events
+from locust import stats as locust_stats
 from locust.runners import MasterRunner, WorkerRunner
 
 ABORT_EVERY_S = 0.5
@@ -25,15 +26,49 @@ WORKERS_EVERY_S = 0.5
 # second; past this bound, Locust's own wait (and its --expect-workers-max-wait) goes on.
 AWAIT_WORKERS_S = 10.0
 # A header value "$env:NAME" is read from the environment (secrets; the same prefix as
-# load_locustfile.SECRET_PREFIX, which cannot be imported here).
+# suites/load/locustfile.SECRET_PREFIX, which cannot be imported here).
 SECRET_PREFIX = "$env:"
+# The key under which a worker's report to its master carries its successes histogram.
+SUCCESSES_KEY = "readiness_successes"
+
+# (method, name) -> response time bucket (ms) -> count, for the successful requests only.
+Successes = dict[tuple[str, str], dict[int, int]]
 
 
 def _install_hooks(config: dict[str, Any]) -> None:
-    """On the master (or the single local runner): dump Locust's own error stats at quit,
-    watch the abort-on-fail rules during the run, and account for the local workers."""
+    """Record the successful requests' response times (every runner), and on the master (or
+    the single local runner): dump them and Locust's own error stats at quit, watch the
+    abort-on-fail rules during the run, and account for the local workers."""
     state: dict[str, Any] = {"connected": 0}
     local_workers = int(config.get("local_workers") or 0)
+    # Locust's histogram counts failed requests too: a target failing every request in 1 ms
+    # would show a fast p95. The gate keeps its own histogram of the successes.
+    successes: Successes = {}
+
+    @events.request.add_listener
+    def _on_request(
+        request_type: str, name: str, response_time: Any, exception: Any = None, **_kw: Any
+    ) -> None:
+        # `exception` is set for every failure: an unexpected status marked by the scenario
+        # (or a user's locustfile), a connection error or a timeout.
+        if exception is None and response_time is not None:
+            # Locust's own bucketing (looked up now: a locustfile may replace it).
+            _count(
+                successes, (request_type, name), locust_stats.bucket_response_time(response_time)
+            )
+
+    @events.report_to_master.add_listener
+    def _on_report_to_master(data: dict[str, Any], **_kw: Any) -> None:
+        # A worker sends what it recorded since its last report with Locust's own stats (its
+        # final report included), so the master's merge matches Locust's merged counts.
+        data[SUCCESSES_KEY] = _pack(successes)
+        successes.clear()
+
+    @events.worker_report.add_listener
+    def _on_worker_report(data: dict[str, Any], **_kw: Any) -> None:
+        for method, name, buckets in data.get(SUCCESSES_KEY) or []:
+            for bucket, count in buckets:
+                _count(successes, (method, name), bucket, count)
 
     @events.init.add_listener
     def _on_init(environment: Any, **_kw: Any) -> None:
@@ -55,7 +90,7 @@ def _install_hooks(config: dict[str, Any]) -> None:
         if "environment" not in state:
             return
         if config.get("abort") and "watch" not in state:
-            state["watch"] = gevent.spawn(_watch_abort, environment, config)
+            state["watch"] = gevent.spawn(_watch_abort, environment, config, successes)
         if local_workers and "workers" not in state:
             state["workers"] = gevent.spawn(_watch_workers, environment, state)
 
@@ -72,6 +107,12 @@ def _install_hooks(config: dict[str, Any]) -> None:
         ]
         out = Path(config["out_dir"])
         out.joinpath("errors.json").write_text(json.dumps(errors), encoding="utf-8")
+        # Final too: the workers' last reports, which carry them, came before `quit`.
+        timed = [
+            {"method": method, "name": name, "response_times": buckets}
+            for (method, name), buckets in sorted(successes.items())
+        ]
+        out.joinpath("successes.json").write_text(json.dumps(timed), encoding="utf-8")
         out.joinpath("exceptions.json").write_text(json.dumps(exceptions), encoding="utf-8")
         if local_workers and isinstance(environment.runner, MasterRunner):
             # A worker still listed now never said it quit: it died, or its final stats
@@ -80,6 +121,28 @@ def _install_hooks(config: dict[str, Any]) -> None:
             found["lost"] = sorted(environment.runner.clients)
             found["missing_after_s"] = state.get("missing_after_s")
             out.joinpath("workers.json").write_text(json.dumps(found), encoding="utf-8")
+
+
+def _count(successes: Successes, key: tuple[str, str], bucket: int, count: int = 1) -> None:
+    buckets = successes.setdefault(key, {})
+    buckets[bucket] = buckets.get(bucket, 0) + count
+
+
+def _pack(successes: Successes) -> list[list[Any]]:
+    """Lists for the worker's message (msgpack maps with int keys are not portable)."""
+    return [[method, name, list(b.items())] for (method, name), b in successes.items()]
+
+
+def _latency(successes: Successes, share: float) -> float | None:
+    """The run's percentile over the successful requests so far (Locust's rule)."""
+    total: dict[int, int] = {}
+    for buckets in successes.values():
+        for bucket, count in buckets.items():
+            total[bucket] = total.get(bucket, 0) + count
+    count = sum(total.values())
+    if not count:
+        return None
+    return locust_stats.calculate_response_time_percentile(total, count, share)
 
 
 def _await_workers(runner: Any, expected: int) -> None:
@@ -104,8 +167,10 @@ def _watch_workers(environment: Any, state: dict[str, Any]) -> None:
             return
 
 
-def _watch_abort(environment: Any, config: dict[str, Any]) -> None:
-    """k6's abortOnFail: stop as soon as a blocking threshold is already lost."""
+def _watch_abort(environment: Any, config: dict[str, Any], successes: Successes) -> None:
+    """k6's abortOnFail: stop as soon as a blocking threshold is already lost. Latency is
+    judged as the checks judge it: over the successful requests, and not at all while most
+    requests fail (then only the error ratio can abort)."""
     abort = config["abort"]
     started = time.monotonic()
     while True:
@@ -115,12 +180,17 @@ def _watch_abort(environment: Any, config: dict[str, Any]) -> None:
         # Too early or too few requests: one slow first request must not end the run.
         if elapsed < abort["grace_s"] or total.num_requests < abort["min_requests"]:
             continue
+        mostly_failed = total.fail_ratio > abort["most_failed"]
         for rule in abort["rules"]:
             metric = rule["metric"]
             if metric == "error_ratio":
                 value = total.fail_ratio
+            elif mostly_failed:
+                continue
             else:
-                value = total.get_response_time_percentile(rule["share"])
+                value = _latency(successes, rule["share"])
+            if value is None:
+                continue
             lost = value > rule["poor"] if rule["budget"] else value >= rule["poor"]
             if lost:
                 found = {"metric": metric, "value": value, "poor": rule["poor"]}

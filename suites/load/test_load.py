@@ -1,74 +1,69 @@
 """Load checks: does the target hold its latency, error and throughput budgets under load?
 
 Gathering is in conftest.py (one Locust run, in its own processes); each test judges one
-figure of that run. No run (safety refusal) skips every check with the reason; a run that
-crashed or produced no statistics makes every check errored with Locust's last output lines.
+figure of that run, and declares on its marker the observations it stands on:
+
+- ``load_results``, the run: Locust crashed, overran or produced no statistics -> errored
+  with Locust's last output lines;
+- ``load_requests``, its completed requests: none answered (a hung target) -> errored,
+  except for availability, which judges that run as all down;
+- ``load_latency`` / ``endpoint_latency``, the successful requests' response times: not
+  observed when most requests failed, so a collapsing target never passes a latency check.
+
+No run at all (the safety refusal) skips every check with the reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-import pytest
+from readiness.suite import (
+    Component,
+    Evidence,
+    Observed,
+    Plan,
+    Threshold,
+    check,
+    evidence,
+)
 
-from readiness import evidence
-from readiness.config import Threshold
-from readiness.load_stats import EntryStats, availability, rps, slowest_s
-from readiness.model import Evidence
-
-from .conftest import PERCENTILES, LoadResults, endpoint_threshold, threshold
+from .conftest import PERCENTILES, LoadResults, commands_evidence, endpoint_threshold
 from .settings import Endpoint
+from .stats import EntryStats, availability, rps, slowest_s
+
+# What each kind of check stands on, in order: the first that failed is the reason given.
+RUN = ("load_results",)
+REQUESTS = (*RUN, "load_requests")
+LATENCY = (*REQUESTS, "load_latency")
+ENDPOINT_LATENCY = (*LATENCY, "endpoint_latency")
+# A derived observation; the engine hands the body only observed ones (None: no run, skipped).
+Found = Observed[EntryStats]
 
 
-def requires(key: str) -> Callable[[Any], Any]:
-    """Plan the decorated overall check only when gates.yaml (or a default) sets ``key``."""
-
-    def mark(function: Any) -> Any:
-        function.requires = key
-        return function
-
-    return mark
+def configured(key: str) -> Callable[[Plan], bool]:
+    """``applies=`` for an overall check: planned when gates.yaml (or its default) sets
+    ``key``."""
+    return lambda plan: plan.component.threshold(key) is not None
 
 
-def per_endpoint(key: str) -> Callable[[Any], Any]:
-    """Run the decorated check once per endpoint that has a ``key`` budget."""
-
-    def mark(function: Any) -> Any:
-        function.per_endpoint = key
-        return function
-
-    return mark
+def endpoint_budget(key: str) -> Callable[[Plan], bool]:
+    """``applies=`` for a per-endpoint check: planned on the endpoints with a ``key`` budget
+    (their own, or the component's)."""
+    return lambda plan: (
+        endpoint_threshold(plan.component, plan.params.get("endpoint"), key) is not None
+    )
 
 
-def usable(check, results: LoadResults) -> EntryStats | None:
-    """The run's totals, or None after recording why there are none (skip or no data)."""
+def refused(check, results: LoadResults) -> None:
+    """No load was sent (a non-loopback target without both permissions): skip, with why."""
     if results.skipped:
         check.skip(results.skipped)
-    if results.error or results.total is None:
-        tail = [evidence.text("Locust output (last lines)", results.tail)] if results.tail else []
-        check.no_data(f"no load results: {results.error}", evidence=[*tail, *_commands(results)])
-        return None
-    return results.total
 
 
-def _commands(results: LoadResults) -> list[Evidence]:
-    """How Locust was run: its command lines, and its wall time against the planned time
-    (the difference is the suite's start-up and tear-down overhead)."""
-    run = results.run
-    if run is None:
-        return []
-    found = {
-        "wall_s": round(run.wall_s, 3),
-        "planned_s": results.settings.planned_seconds,
-        "returncode": run.returncode,
-        "local_workers": run.workers,  # the master's account: expected, connected, lost
-        "aborted": results.abort,
-    }
-    if results.worker_command:
-        found["remote_worker_command"] = results.worker_command
-    shown = " ".join(run.command)
-    return [evidence.text("Locust command(s)", shown), evidence.json("Locust run", found)]
+def limit(found: Threshold | None, key: str) -> Threshold:
+    if found is None:  # applies= plans the check only with a threshold: a suite bug
+        raise RuntimeError(f"load check planned without a {key} threshold")
+    return found
 
 
 def _aborted(results: LoadResults) -> str:
@@ -83,7 +78,8 @@ def _aborted(results: LoadResults) -> str:
 
 def _endpoint_table(results: LoadResults) -> Evidence:
     total = results.total
-    assert total is not None
+    if total is None:
+        raise RuntimeError("load statistics missing from an observed run")
     rows = []
     for e in [*sorted(results.entries, key=lambda x: x.name), total]:
         rate = rps(e, total)
@@ -93,16 +89,21 @@ def _endpoint_table(results: LoadResults) -> Evidence:
                 e.method,
                 e.requests,
                 e.failures,
+                e.succeeded,
                 *(e.percentile(p) for p in PERCENTILES.values()),
                 None if rate is None else round(rate, 1),
             ]
         )
-    columns = ["name", "method", "requests", "failures", "p50 ms", "p95 ms", "p99 ms", "req/s"]
+    # Percentiles of the successful requests only: the failed ones' times say nothing about
+    # how fast the service answers (a refused request is fast).
+    columns = ["name", "method", "requests", "failures", "successes (timed)"]
+    columns += ["p50 ms (successes)", "p95 ms (successes)", "p99 ms (successes)", "req/s"]
     return evidence.table("per endpoint", columns, rows)
 
 
 def _series(results: LoadResults) -> list[Evidence]:
     rows = [[p.t, p.users, p.rps, p.p95_ms, p.errors_per_s] for p in results.series]
+    # Locust's own per-second history: its p95 window counts failed requests too.
     columns = ["t (s)", "users", "req/s", "p95 ms (10 s window)", "errors/s"]
     found = [
         evidence.table("time series", columns, rows),
@@ -126,94 +127,159 @@ def _judge_percentile(
     results: LoadResults,
     entry: EntryStats,
     key: str,
-    limit: Threshold,
+    threshold: Threshold,
     shown: list[Evidence],
     endpoint: str | None = None,
 ) -> None:
-    """Judge ``entry``'s percentile ``key``: the run's totals, or one endpoint's."""
+    """Judge ``entry``'s percentile ``key`` (its observation holds successes)."""
     value = entry.percentile(PERCENTILES[key])
-    if value is None:
-        where = f" for {endpoint!r}" if endpoint else ""
-        check.no_data(f"Locust recorded no response times{where}")
-        return
     subject = f"{endpoint}: " if endpoint else ""
     check.metric(
         value,
-        threshold=limit,
+        threshold=threshold,
         unit="ms",
-        message=f"{subject}{key.removesuffix('_ms')} {value:g} ms over {entry.requests}"
-        f" requests (good at {limit.good:g}, poor at {limit.poor:g}){_aborted(results)}",
+        message=f"{subject}{key.removesuffix('_ms')} {value:g} ms over the {entry.succeeded}"
+        f" successful of {entry.requests} requests (good at {threshold.good:g}, poor at"
+        f" {threshold.poor:g}){_aborted(results)}",
         evidence=shown,
     )
 
 
-def _percentile(check, results: LoadResults, key: str, limit: Threshold) -> None:
-    total = usable(check, results)
+def _percentile(check, results: LoadResults, latency: Found, key: str, load: Component) -> None:
+    refused(check, results)
+    total = latency.data
     if total is None:
-        return
-    shown = [_endpoint_table(results), *_series(results), *_commands(results)]
-    _judge_percentile(check, results, total, key, limit, shown)
+        raise RuntimeError("an observed latency without statistics")
+    shown = [_endpoint_table(results), *_series(results), *commands_evidence(results)]
+    _judge_percentile(check, results, total, key, limit(load.threshold(key), key), shown)
 
 
-@requires("p50_ms")
-@pytest.mark.check("load.p50", title="Median response time under load")
-def test_p50(check, load, load_results: LoadResults) -> None:
-    _percentile(check, load_results, "p50_ms", threshold(load, "p50_ms"))
+@check(
+    "load.p50",
+    title="Median response time under load",
+    observes=LATENCY,
+    applies=configured("p50_ms"),
+)
+def test_p50(
+    check, load: Component, load_results: LoadResults, load_requests: Found, load_latency: Found
+) -> None:
+    _percentile(check, load_results, load_latency, "p50_ms", load)
 
 
-@requires("p95_ms")
-@pytest.mark.check("load.p95", title="95th percentile response time under load")
-def test_p95(check, load, load_results: LoadResults) -> None:
-    _percentile(check, load_results, "p95_ms", threshold(load, "p95_ms"))
+@check(
+    "load.p95",
+    title="95th percentile response time under load",
+    observes=LATENCY,
+    applies=configured("p95_ms"),
+)
+def test_p95(
+    check, load: Component, load_results: LoadResults, load_requests: Found, load_latency: Found
+) -> None:
+    _percentile(check, load_results, load_latency, "p95_ms", load)
 
 
-@requires("p99_ms")
-@pytest.mark.check("load.p99", title="99th percentile response time under load")
-def test_p99(check, load, load_results: LoadResults) -> None:
-    _percentile(check, load_results, "p99_ms", threshold(load, "p99_ms"))
+@check(
+    "load.p99",
+    title="99th percentile response time under load",
+    observes=LATENCY,
+    applies=configured("p99_ms"),
+)
+def test_p99(
+    check, load: Component, load_results: LoadResults, load_requests: Found, load_latency: Found
+) -> None:
+    _percentile(check, load_results, load_latency, "p99_ms", load)
 
 
-def _endpoint_percentile(check, results: LoadResults, endpoint: Endpoint, key: str, load) -> None:
-    if usable(check, results) is None:
-        return
-    entry = next((e for e in results.entries if e.name == endpoint.id), None)
-    if entry is None or entry.requests == 0:
-        names = sorted(e.name for e in results.entries)
-        check.no_data(f"no requests named {endpoint.id!r} in the run (names: {names})")
-        return
-    limit = endpoint_threshold(load, endpoint, key)
-    shown = [_endpoint_table(results)]
-    _judge_percentile(check, results, entry, key, limit, shown, endpoint.id)
+def _endpoint_percentile(
+    check,
+    results: LoadResults,
+    endpoint: Endpoint,
+    observations: list[Observed[EntryStats]],
+    key: str,
+    load: Component,
+) -> None:
+    refused(check, results)
+    entry = observations[-1].data  # the endpoint's latency, observed
+    if entry is None:
+        raise RuntimeError(f"an observed latency of {endpoint.id!r} without statistics")
+    threshold = limit(endpoint_threshold(load, endpoint, key), key)
+    _judge_percentile(
+        check, results, entry, key, threshold, [_endpoint_table(results)], endpoint.id
+    )
 
 
-@per_endpoint("p50_ms")
-@pytest.mark.check("load.p50", title="Endpoint median response time under load")
-def test_endpoint_p50(check, load, endpoint: Endpoint, load_results: LoadResults) -> None:
-    _endpoint_percentile(check, load_results, endpoint, "p50_ms", load)
+@check(
+    "load.p50",
+    title="Endpoint median response time under load",
+    observes=ENDPOINT_LATENCY,
+    applies=endpoint_budget("p50_ms"),
+)
+def test_endpoint_p50(
+    check,
+    load: Component,
+    endpoint: Endpoint,
+    load_results: LoadResults,
+    load_requests: Found,
+    load_latency: Found,
+    endpoint_latency: list[Observed[EntryStats]],
+) -> None:
+    _endpoint_percentile(check, load_results, endpoint, endpoint_latency, "p50_ms", load)
 
 
-@per_endpoint("p95_ms")
-@pytest.mark.check("load.p95", title="Endpoint 95th percentile response time under load")
-def test_endpoint_p95(check, load, endpoint: Endpoint, load_results: LoadResults) -> None:
-    _endpoint_percentile(check, load_results, endpoint, "p95_ms", load)
+@check(
+    "load.p95",
+    title="Endpoint 95th percentile response time under load",
+    observes=ENDPOINT_LATENCY,
+    applies=endpoint_budget("p95_ms"),
+)
+def test_endpoint_p95(
+    check,
+    load: Component,
+    endpoint: Endpoint,
+    load_results: LoadResults,
+    load_requests: Found,
+    load_latency: Found,
+    endpoint_latency: list[Observed[EntryStats]],
+) -> None:
+    _endpoint_percentile(check, load_results, endpoint, endpoint_latency, "p95_ms", load)
 
 
-@per_endpoint("p99_ms")
-@pytest.mark.check("load.p99", title="Endpoint 99th percentile response time under load")
-def test_endpoint_p99(check, load, endpoint: Endpoint, load_results: LoadResults) -> None:
-    _endpoint_percentile(check, load_results, endpoint, "p99_ms", load)
+@check(
+    "load.p99",
+    title="Endpoint 99th percentile response time under load",
+    observes=ENDPOINT_LATENCY,
+    applies=endpoint_budget("p99_ms"),
+)
+def test_endpoint_p99(
+    check,
+    load: Component,
+    endpoint: Endpoint,
+    load_results: LoadResults,
+    load_requests: Found,
+    load_latency: Found,
+    endpoint_latency: list[Observed[EntryStats]],
+) -> None:
+    _endpoint_percentile(check, load_results, endpoint, endpoint_latency, "p99_ms", load)
 
 
-@requires("error_ratio")
-@pytest.mark.check("load.error_ratio", title="Share of failed requests under load")
-def test_error_ratio(check, load, load_results: LoadResults) -> None:
-    """A failure is a non-expected status, a connection error or a timeout (Locust's count)."""
-    total = usable(check, load_results)
+@check(
+    "load.error_ratio",
+    title="Share of failed requests under load",
+    observes=REQUESTS,
+    applies=configured("error_ratio"),
+)
+def test_error_ratio(
+    check, load: Component, load_results: LoadResults, load_requests: Found
+) -> None:
+    """A failure is a non-expected status, a connection error or a timeout (Locust's count),
+    over all requests."""
+    refused(check, load_results)
+    total = load_requests.data
     if total is None:
-        return
+        raise RuntimeError("observed requests without statistics")
     check.metric(
         round(total.error_ratio or 0.0, 6),
-        threshold=threshold(load, "error_ratio"),
+        threshold=limit(load.threshold("error_ratio"), "error_ratio"),
         unit="ratio",
         message=f"{total.failures}/{total.requests} requests failed"
         f" ({(total.error_ratio or 0):.2%}){_aborted(load_results)}",
@@ -221,31 +287,41 @@ def test_error_ratio(check, load, load_results: LoadResults) -> None:
     )
 
 
-@requires("min_rps")
-@pytest.mark.check("load.rps", title="Throughput reaches its minimum")
-def test_rps(check, load, load_results: LoadResults) -> None:
-    total = usable(check, load_results)
+@check(
+    "load.rps",
+    title="Throughput reaches its minimum",
+    observes=REQUESTS,
+    applies=configured("min_rps"),
+)
+def test_rps(check, load: Component, load_results: LoadResults, load_requests: Found) -> None:
+    refused(check, load_results)
+    total = load_requests.data
     if total is None:
-        return
+        raise RuntimeError("observed requests without statistics")
     value = rps(total, total)
     check.metric(
         None if value is None else round(value, 2),
-        threshold=threshold(load, "min_rps"),
+        threshold=limit(load.threshold("min_rps"), "min_rps"),
         unit="req/s",
         message=f"{value or 0:.1f} requests/s ({total.requests} requests){_aborted(load_results)}",
-        evidence=[*_series(load_results), *_commands(load_results)],
+        evidence=[*_series(load_results), *commands_evidence(load_results)],
     )
 
 
-@requires("availability")
-@pytest.mark.check("load.availability", title="Target stays available during the run")
-def test_availability(check, load, load_results: LoadResults) -> None:
+@check(
+    "load.availability",
+    title="Target stays available during the run",
+    observes=RUN,
+    applies=configured("availability"),
+)
+def test_availability(check, load: Component, load_results: LoadResults) -> None:
     """Share of the seconds under load that were up: a second is down when most of its
-    requests failed, or when nothing was answered (see load_stats.availability)."""
-    # A run in which nothing was answered at all has no other data, but this one: all down.
-    total = load_results.total if load_results.unanswered else usable(check, load_results)
+    requests failed, or when nothing was answered (see stats.availability). Only the run is
+    needed: one in which nothing was answered is judged too (all down)."""
+    refused(check, load_results)
+    total = load_results.total
     if total is None:
-        return
+        raise RuntimeError("an observed load run without statistics")
     settings = load.settings
     think = settings.think_time_s
     # No answer for longer than a healthy user waits between two is a hung target.
@@ -255,7 +331,7 @@ def test_availability(check, load, load_results: LoadResults) -> None:
     silent = f"; {found.silent} s without any answer" if found.silent else ""
     check.metric(
         None if found.ratio is None else round(found.ratio, 6),
-        threshold=threshold(load, "availability"),
+        threshold=limit(load.threshold("availability"), "availability"),
         unit="ratio",
         message=f"{found.seconds - len(found.down)}/{found.seconds} seconds up"
         f" (down at: {down}){silent}{_aborted(load_results)}",
