@@ -107,6 +107,25 @@ def _shown(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
+def ended_elsewhere(
+    requested: str, wanted_url: str, ended_url: str, expected: str | None = None
+) -> str | None:
+    """Why a visit to ``requested`` (at ``wanted_url``) that ended at ``ended_url`` did not
+    observe that page, or None: another origin, or another path than the one asked for (a
+    trailing slash aside) unless it is the ``expected`` redirect's."""
+    wanted, ended = urlsplit(wanted_url), urlsplit(ended_url)
+    if (ended.scheme, ended.netloc) != (wanted.scheme, wanted.netloc):
+        return f"asked for {requested}, ended on another origin ({ended_url}): not audited"
+    same = (ended.path.rstrip("/"), ended.query) == (wanted.path.rstrip("/"), wanted.query)
+    if same or (expected is not None and urlsplit(expected).path == ended.path):
+        return None
+    shown = _shown(ended_url)
+    return (
+        f"asked for {requested}, redirected to {shown}: not audited (list it under"
+        f" browser.redirects in gates.yaml if that redirect is expected, or audit {shown})"
+    )
+
+
 @dataclass(frozen=True)
 class LoadFailure:
     """Why a navigation failed, in one line, with what to do about it."""
@@ -228,23 +247,14 @@ class BrowserSession:
         failed login), to another origin, or to any path gates.yaml does not expect
         (``browser.redirects``) means the page asked for was never observed: auditing what
         it ended on would report someone else's page under its name."""
-        wanted, ended = urlsplit(self.url(requested)), urlsplit(page.url)
-        shown = _shown(page.url)
-        if (ended.scheme, ended.netloc) != (wanted.scheme, wanted.netloc):
-            return f"asked for {requested}, ended on another origin ({page.url}): not audited"
         if self.landed_on_login(page, requested):
             return (
-                f"asked for {requested}, landed on the sign-in form ({shown}): the session is"
-                " not signed in (refresh browser.storage_state, or check browser.login)"
+                f"asked for {requested}, landed on the sign-in form ({_shown(page.url)}): the"
+                " session is not signed in (refresh browser.storage_state, or check"
+                " browser.login)"
             )
-        same = (ended.path.rstrip("/"), ended.query) == (wanted.path.rstrip("/"), wanted.query)
         expected = self.settings.redirects.get(urlsplit(requested).path)
-        if same or (expected is not None and urlsplit(expected).path == ended.path):
-            return None
-        return (
-            f"asked for {requested}, redirected to {shown}: not audited (list it under"
-            f" browser.redirects in gates.yaml if that redirect is expected, or audit {shown})"
-        )
+        return ended_elsewhere(requested, self.url(requested), page.url, expected)
 
     def landed_on_login(self, page: Any, requested: str) -> bool:
         """True when a visit to ``requested`` ended on the sign-in form instead (the session is
