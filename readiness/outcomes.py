@@ -88,11 +88,10 @@ def _skip_reason(report: pytest.TestReport) -> str:
     return "skipped"
 
 
-def align_report(report: pytest.TestReport, result: CheckResult, live_waiver: bool) -> None:
-    """Make pytest's own report (progress, pytest-html, exit summary) tell the check's story."""
+def align_report(report: pytest.TestReport, result: CheckResult) -> None:
+    """Make pytest's own report (progress, pytest-html, exit summary) tell the check's story
+    (``result`` with its waiver applied)."""
     outcome = result.outcome
-    if outcome in (Outcome.FAILED, Outcome.WARNED) and live_waiver:
-        outcome = Outcome.WAIVED
     report.readiness_outcome = outcome.value  # type: ignore[attr-defined]
     report.readiness_check = result.id  # type: ignore[attr-defined]
     if outcome in (Outcome.FAILED, Outcome.ERRORED):

@@ -20,7 +20,7 @@ from .outcomes import STATUS, align_report, normalise, safe_text
 from .plan import Plan
 from .recorder import NOT_APPLICABLE, NOTHING_OBSERVED, CheckMeta, NotObserved
 from .stash import GATE_KEY, META_KEY, RECORDER_KEY, gate_run
-from .waivers import matching
+from .waivers import apply_waivers
 
 DONE_KEY = pytest.StashKey[CheckResult]()
 SETUP_KEY = pytest.StashKey[float]()
@@ -386,9 +386,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         run.unreachable = recorder.unreachable
     run.add(result)
     item.stash[DONE_KEY] = result
-    waiver = matching(result.id, run.config.waivers, run.today)
-    live_waiver = waiver is not None and waiver.expires >= run.today
-    align_report(report, result, live_waiver)
+    # pytest's own line shows the outcome the report will: the same rule, the run's one date.
+    (shown,), _ = apply_waivers([result], run.config.waivers, run.today)
+    align_report(report, shown)
     return report
 
 

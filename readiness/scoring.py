@@ -111,7 +111,9 @@ def counts_for_readiness(check: CheckResult) -> bool:
 
 def component_readiness(checks: Sequence[CheckResult]) -> float | None:
     """Weighted mean of the scores of the checks that ran, in percent; None if none ran."""
-    mean = _weighted_mean((c.score, c.weight) for c in checks if counts_for_readiness(c))
+    mean = _weighted_mean(
+        (c.score, c.weight) for c in checks if counts_for_readiness(c) and c.score is not None
+    )
     return None if mean is None else round(100.0 * mean, 2)
 
 

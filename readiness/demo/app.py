@@ -7,6 +7,7 @@ has something real to catch. Tests and gate profiles rely on those defects being
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import logging
@@ -221,7 +222,7 @@ class DemoApp:
             "/api/products": Route(self._api_products),
         }
         for path, response in _load_static().items():
-            routes[path] = Route(lambda _req, response=response: response)
+            routes[path] = Route(functools.partial(_static, response))
         if self.broken:
             git_head = Response(200, BROKEN_GIT_HEAD, "text/plain; charset=utf-8")
             routes["/.git/HEAD"] = Route(lambda _req: git_head)
@@ -402,3 +403,8 @@ def create_app(mode: str = "healthy", *, slow_s: float = 1.5) -> DemoApp:
     if slow_s < 0:
         raise ValueError(f"slow_s must be >= 0, got {slow_s}")
     return DemoApp(mode, slow_s)
+
+
+def _static(response: Response, _request: object) -> Response:
+    """A static file's route: the same prepared answer for every request."""
+    return response

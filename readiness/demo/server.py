@@ -22,7 +22,7 @@ NUM_THREADS = 16
 LISTEN_BACKLOG = 128
 # How often cheroot's accept loop wakes up; it bounds how long stop() waits for the loop.
 POLL_INTERVAL_S = 0.05
-STOP_TIMEOUT_S = 1.0
+STOP_TIMEOUT_S = 1
 
 
 class _ContextSSLAdapter(BuiltinSSLAdapter):
@@ -92,7 +92,7 @@ class WsgiServer:
         server.expiration_interval = POLL_INTERVAL_S
         # Client-side hiccups (a gate that rejects the demo's certificate, a load test closing
         # sockets) are the client's story; keep them out of the gate's terminal.
-        server.error_log = _log_server_error
+        server.error_log = _log_server_error  # type: ignore[method-assign]  # cheroot's hook
         if self._ssl_context is not None:
             server.ssl_adapter = _ContextSSLAdapter(self._ssl_context)
         # prepare() binds and calls listen(), so the kernel accepts connections from here

@@ -153,7 +153,7 @@ def evidence_view(evidence: dict[str, Any], run_dir: Path | None) -> dict[str, A
             view["href"], view["external"] = content, True
         else:
             view["note"] = "Not linked: not an http(s) URL."
-    elif kind == "table" and _is_table(content):
+    elif kind == "table" and isinstance(content, dict) and _is_table(content):
         view["columns"] = [format_value(c) for c in content["columns"]]
         view["rows"] = [[format_value(cell) for cell in row] for row in content["rows"]]
     elif kind == "image":
@@ -179,7 +179,9 @@ def _context(result: dict[str, Any], run_dir: Path | None, link_base: str) -> di
         "link_base": link_base,
         "anchor": lambda kind, key: anchors[f"{kind}:{key}"],
         "evidence": lambda ev: evidence_view(ev, run_dir),
-        "verdict_class": {"GO": "go", "NO-GO": "nogo"}.get(result.get("verdict"), "inconclusive"),
+        "verdict_class": {"GO": "go", "NO-GO": "nogo"}.get(
+            str(result.get("verdict")), "inconclusive"
+        ),
     }
 
 
