@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from readiness.browser_settings import BrowserSettings
 from readiness.config import ConfigError, GateConfig, Threshold, load
 from readiness.gate import GateOptions, GateRun
 
@@ -287,6 +288,50 @@ BAD_FILES: dict[str, tuple[str, dict[str, Any], int, str | None, str]] = {
         "target",
         "has an invalid port",
     ),
+    # A key written in the wrong section says where it belongs (the closest spelling of a key
+    # allowed here would send the user the wrong way: 'login' is not a typo of 'blocking').
+    "browser-key-under-a-component": (
+        "components:\n  performance:\n    weight: 1\n    login:\n      path: /login\n",
+        {},
+        4,
+        "components.performance.login",
+        "unknown key 'login'; 'login' belongs under 'browser:' (top level), not under a component",
+    ),
+    "tls-key-under-a-component": (
+        "components:\n  smoke:\n    weight: 1\n    verify: false\n",
+        {},
+        4,
+        "components.smoke.verify",
+        "unknown key 'verify'; 'verify' belongs under 'tls:' (top level), not under a component",
+    ),
+    "top-level-key-under-a-component": (
+        "components:\n  smoke:\n    weight: 1\n    target: http://127.0.0.1:9\n",
+        {},
+        4,
+        "components.smoke.target",
+        "unknown key 'target'; 'target' belongs at the top level, not under a component",
+    ),
+    "browser-key-at-the-top-level": (
+        "login: {path: /login}\n" + SMOKE,
+        {},
+        1,
+        "login",
+        "unknown key 'login'; 'login' belongs under 'browser:', not at the top level",
+    ),
+    "top-level-key-under-browser": (
+        "browser:\n  pages: [/]\n" + SMOKE,
+        {},
+        2,
+        "browser.pages",
+        "unknown key 'pages'; 'pages' belongs at the top level, not under 'browser:'",
+    ),
+    "misplaced-key-in-a-profile-override": (
+        SMOKE + "profiles:\n  signed-in:\n    overrides:\n      storage_state: state.json\n",
+        {"profile": "signed-in"},
+        6,
+        "profiles.signed-in.overrides.storage_state",
+        "'storage_state' belongs under 'browser:', not at the top level",
+    ),
 }
 
 
@@ -312,6 +357,40 @@ def test_load_bad_file_names_file_line_and_field(
     assert str(error).startswith(where)
     assert fragment in str(error)
     assert "\n" not in str(error)
+
+
+@pytest.mark.parametrize("key", list(BrowserSettings.model_fields))
+def test_every_browser_key_under_a_component_points_to_browser(tmp_path: Path, key: str) -> None:
+    # Looked up in the schema, not a list of known mistakes: each key of browser: is found.
+    text = f"components:\n  smoke:\n    weight: 1\n    {key}: x\n"
+    with pytest.raises(ConfigError) as caught:
+        load(write(tmp_path, text))
+    assert caught.value.field == f"components.smoke.{key}"
+    assert caught.value.message == (
+        f"unknown key '{key}'; '{key}' belongs under 'browser:' (top level), not under a component"
+    )
+
+
+def test_misplaced_key_inside_a_suite_setting_keeps_the_list_of_keys(tmp_path: Path) -> None:
+    # Below a component's own level the suite's structure decides what a name means.
+    text = "components:\n  smoke:\n    weight: 1\n    endpoints: [{path: /, login: x}]\n"
+    with pytest.raises(ConfigError) as caught:
+        load(write(tmp_path, text))
+    assert caught.value.field == "components.smoke.endpoints.0.login"
+    assert "belongs" not in caught.value.message
+    assert caught.value.message.startswith("unknown key 'login' (expected one of: path,")
+
+
+def test_top_level_key_in_a_profile_keeps_the_list_of_keys(tmp_path: Path) -> None:
+    # A profile's top-level keys go under its overrides: "belongs at the top level" would
+    # mislead, so the profile's own keys are listed instead.
+    text = SMOKE + "profiles:\n  strict:\n    verdict: {go_at: 95}\n"
+    with pytest.raises(ConfigError) as caught:
+        load(write(tmp_path, text), profile="strict")
+    assert caught.value.field == "profiles.strict.verdict"
+    assert caught.value.message == (
+        "unknown key 'verdict' (expected one of: description, components, overrides)"
+    )
 
 
 def test_load_missing_file(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from readiness.suite import (
@@ -25,132 +26,31 @@ from readiness.suite import (
 from .metrics import Shift, Task, cumulative_layout_shift, time_to_interactive, total_blocking_time
 from .settings import Throttling
 
+# The scripts the browser runs live in js/ as package data (shipped by pyproject.toml), so they
+# can be read, linted and diffed as JavaScript; each is read once, at import.
+_JS_DIR = Path(__file__).parent / "js"
+
+
+def _script(name: str) -> str:
+    """The text of js/``name`` exactly as stored (universal newlines: a CRLF checkout sends the
+    browser the same text as an LF one)."""
+    return (_JS_DIR / name).read_text(encoding="utf-8")
+
+
 # Work the page scheduled that is due within this long after the load event is waited for (then
 # a quiet window more); later work (pollers, carousels) is not, so a polling page ends in time.
 TIMER_HORIZON_MS = 2000
 
-OBSERVERS_JS = """
-(() => {
-  if (window !== window.top || window.__readinessVitals) return;
-  const store = {fcp: null, lcp: [], shifts: [], tasks: [], last: 0};
-  // TTI needs every request's timing; the default buffer keeps only 250.
-  performance.setResourceTimingBufferSize(100000);
-  Object.defineProperty(window, '__readinessVitals', {value: store});
-  const describe = (el) => {
-    if (!el) return null;
-    let s = el.tagName.toLowerCase();
-    if (el.id) s += '#' + el.id;
-    if (typeof el.className === 'string' && el.className.trim())
-      s += '.' + el.className.trim().split(/\\s+/).join('.');
-    return s;
-  };
-  const observe = (type, each) => {
-    try {
-      new PerformanceObserver((list) => {
-        list.getEntries().forEach(each);
-        store.last = performance.now();
-      }).observe({type, buffered: true});
-    } catch (e) { /* entry type not supported: the metric stays empty */ }
-  };
-  observe('paint', (e) => { if (e.name === 'first-contentful-paint') store.fcp = e.startTime; });
-  observe('largest-contentful-paint', (e) => store.lcp.push(
-    {time: e.startTime, size: e.size, url: e.url || '', element: describe(e.element)}));
-  observe('layout-shift', (e) => store.shifts.push(
-    {start: e.startTime, value: e.value, input: e.hadRecentInput}));
-  observe('longtask', (e) => store.tasks.push({start: e.startTime, duration: e.duration}));
-  // A finished request is activity too: the image, font or data it brought paints next.
-  observe('resource', () => {});
-  // Work the page has scheduled that no entry announces yet: a hero a timer reveals 600 ms
-  // after navigation paints after a short quiet window from a fast load has ended. One-shot
-  // timers and idle callbacks are tracked (due time per id) so that the observation waits
-  // for those due soon; the untouched setTimeout is kept for our own waiting, which must not
-  // count as the page's work.
-  store.setTimeout = window.setTimeout.bind(window);
-  const afterHorizon = () => {
-    const load = (performance.getEntriesByType('navigation')[0] || {}).loadEventEnd;
-    return load > 0 && performance.now() > load + __TIMER_HORIZON_MS__;
-  };
-  const track = (setName, clearName, dueOf) => {
-    if (typeof window[setName] !== 'function') return () => Infinity;
-    const nativeSet = window[setName].bind(window);
-    const nativeClear = window[clearName].bind(window);
-    const due = new Map();
-    window[setName] = function (fn, arg, ...rest) {
-      if (typeof fn !== 'function') return nativeSet(fn, arg, ...rest);
-      let id;
-      const run = function (...args) {
-        due.delete(id);
-        // Running it is activity (its paint and requests follow), unless it runs after the
-        // horizon: a poller must not keep the observation open until the cap.
-        if (!afterHorizon()) store.last = performance.now();
-        return fn.apply(this, args);
-      };
-      id = nativeSet(run, arg, ...rest);
-      due.set(id, dueOf(arg));
-      return id;
-    };
-    window[clearName] = function (id) { due.delete(id); return nativeClear(id); };
-    return () => Math.min(Infinity, ...due.values());
-  };
-  const nextTimer = track('setTimeout', 'clearTimeout',
-    (delay) => performance.now() + Math.max(0, Number(delay) || 0));
-  // An idle callback runs as soon as the page is idle: it is due now.
-  const nextIdle = track('requestIdleCallback', 'cancelIdleCallback', () => performance.now());
-  // A finite CSS animation or transition still running is due when it ends (an infinite
-  // one, a spinner, is like a poller and is not waited for).
-  const nextAnimationEnd = () => {
-    let next = Infinity;
-    for (const a of (document.getAnimations ? document.getAnimations() : [])) {
-      if (a.playState !== 'running' || !a.effect || !(a.playbackRate > 0)) continue;
-      const end = a.effect.getComputedTiming().endTime;
-      const at = Number(a.currentTime);
-      if (Number.isFinite(end) && Number.isFinite(at))
-        next = Math.min(next, performance.now() + (end - at) / a.playbackRate);
-    }
-    return next;
-  };
-  store.nextDue = () => Math.min(nextTimer(), nextIdle(), nextAnimationEnd());
-})();
-""".replace("__TIMER_HORIZON_MS__", str(TIMER_HORIZON_MS))
+# The init script: registers the PerformanceObservers before any of the page's scripts run and
+# tracks the timers, idle callbacks and animations the page schedules (see the file).
+OBSERVERS_JS = _script("observe_vitals.js").replace("__TIMER_HORIZON_MS__", str(TIMER_HORIZON_MS))
 
 # Resolves, inside the page, once nothing new has been observed for `settle` ms since the
 # load event and no work the page scheduled is due within `timerHorizon` ms of the load event
 # (or `maxWait` ms have passed, then with `capped` set), with everything the observers and
 # Navigation Timing hold. Waiting in the page wakes exactly when the quiet window ends:
 # polling from Python overshot by up to a poll interval and cost a round trip per poll.
-SETTLE_JS = """
-([settle, maxWait, timerHorizon]) => new Promise((resolve) => {
-  const began = performance.now();
-  const v = window.__readinessVitals || {};
-  const wait = v.setTimeout || setTimeout;
-  const read = (capped) => {
-    const nav = performance.getEntriesByType('navigation')[0] || {};
-    return {now: performance.now(), last: v.last || 0, fcp: v.fcp ?? null, lcp: v.lcp || [],
-            shifts: v.shifts || [], tasks: v.tasks || [], capped,
-            requests: [[0, nav.responseEnd || 0], ...performance.getEntriesByType('resource')
-              .map((e) => [e.startTime, e.responseEnd])],
-            ttfb: nav.responseStart ?? null, dcl: nav.domContentLoadedEventEnd || null,
-            load: nav.loadEventEnd || null};
-  };
-  const check = () => {
-    const now = performance.now();
-    const load = (performance.getEntriesByType('navigation')[0] || {}).loadEventEnd || 0;
-    const quietFor = now - Math.max(v.last || 0, load);
-    const waited = now - began;
-    const next = v.nextDue ? v.nextDue() : Infinity;
-    const dueSoon = next <= (load || now) + timerHorizon;
-    // The first paint usually comes after the load event: until it has, the page is not
-    // quiet (unless it stays blank for a whole window: nothing to paint).
-    const painted = v.fcp != null || !v.nextDue || now - load >= settle + 50;
-    if (quietFor >= settle && !dueSoon && painted) return resolve(read(false));
-    if (waited >= maxWait) return resolve(read(true));
-    // Idle callbacks are due "now": look again shortly rather than spin.
-    const untilQuiet = Math.max(settle - quietFor, dueSoon ? next - now : 0, 5);
-    wait(check, Math.min(untilQuiet, maxWait - waited) + 1);
-  };
-  check();
-})
-"""
+SETTLE_JS = _script("wait_until_quiet.js")
 
 # The second half of the quiet window runs while the next run's context is being prepared:
 # started without waiting, collected afterwards. `mark` says when the harness began working.

@@ -1,0 +1,64 @@
+"""gates.yaml: schema, loading, profiles and command-line overrides.
+
+Every error becomes one ConfigError that names the file, the line and the field, says what
+was expected, and is shown without a traceback (exit 2).
+
+The modules, in the order a file goes through them: ``yamlpos`` (YAML with the line of every
+key), ``schema`` (the file as written), ``loading`` (``load()`` in named steps; ``components``
+finds the suites and validates their keys), ``model`` (the resolved configuration). Errors:
+``errors`` (ConfigError), ``source`` (the file's lines, to locate one), ``explain`` (pydantic's
+errors as sentences); ``targets`` checks --target and --page. Import the names below from here,
+not from the modules, which may move.
+"""
+
+from __future__ import annotations
+
+from ..settings_base import (
+    Budget,
+    FailAt,
+    OneOrMany,
+    SuiteSettings,
+    Threshold,
+    ThresholdSpec,
+    require_unique,
+    resolve_threshold,
+)
+from .errors import ConfigError
+from .loading import load
+from .model import Component, GateConfig
+from .schema import (
+    CheckOverride,
+    ComponentConfig,
+    ComponentName,
+    GatesFile,
+    Profile,
+    TlsPolicy,
+    VerdictPolicy,
+    Waiver,
+)
+from .targets import check_page, check_target
+
+__all__ = [
+    "Budget",
+    "CheckOverride",
+    "Component",
+    "ComponentConfig",
+    "ComponentName",
+    "ConfigError",
+    "FailAt",
+    "GateConfig",
+    "GatesFile",
+    "OneOrMany",
+    "Profile",
+    "SuiteSettings",
+    "Threshold",
+    "ThresholdSpec",
+    "TlsPolicy",
+    "VerdictPolicy",
+    "Waiver",
+    "check_page",
+    "check_target",
+    "load",
+    "require_unique",
+    "resolve_threshold",
+]

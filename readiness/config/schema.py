@@ -1,0 +1,86 @@
+"""The schema of gates.yaml as written: pydantic models, validated before anything resolves.
+
+Suite-specific keys under a component are only allowed here; each suite's own Settings
+validate them later (see loading.resolve_components).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ..browser_settings import BrowserSettings
+from ..paths import UrlPath
+from ..settings_base import Budget, FailAt
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CheckOverride(_Strict):
+    blocking: bool | None = None
+    weight: float | None = Field(default=None, ge=0)
+    fail_at: FailAt | None = None
+
+
+class ComponentConfig(BaseModel):
+    # Suite-specific keys are allowed here and validated against the suite's own Settings.
+    model_config = ConfigDict(extra="allow")
+
+    weight: float = Field(ge=0)
+    blocking: bool = False
+    enabled: bool = True
+    suite: str | None = None
+    thresholds: dict[str, Budget] = {}
+    # Where a blocking metric fails: at poor (between good and poor it warns, still
+    # blocking), or at good (anything short of good fails).
+    fail_at: FailAt = "poor"
+    checks: dict[str, CheckOverride] = {}
+
+
+class VerdictPolicy(_Strict):
+    go_at: float = Field(default=90, ge=0, le=100)
+    min_coverage: float = Field(default=0.9, ge=0, le=1)
+
+
+class Waiver(_Strict):
+    check: str = Field(min_length=3, description="check id, or a glob such as security.csp*")
+    reason: str = Field(min_length=1)
+    owner: str = Field(min_length=1)
+    expires: dt.date
+
+
+class Profile(_Strict):
+    description: str = ""
+    components: list[str] | None = None  # select these components (default: all)
+    overrides: dict[str, Any] = {}  # merged over the file before validation
+
+
+class TlsPolicy(_Strict):
+    """How every suite verifies the target's certificate."""
+
+    verify: bool = True  # false: accept any certificate (the security suite still reports it)
+    # A CA bundle (PEM) to trust besides the system's, e.g. a staging CA; relative to this
+    # file. `demo` means the CA the bundled demo target makes at start-up.
+    ca_bundle: str | None = None
+
+
+# Component names start check ids (smoke.status./): lower-case, so ids stay stable and the
+# readiness.json schema's id pattern holds.
+ComponentName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]+$")]
+
+
+class GatesFile(_Strict):
+    target: str | None = None
+    pages: list[UrlPath] = ["/"]
+    timeout_s: float = Field(default=10, gt=0)
+    profile: str | None = None
+    verdict: VerdictPolicy = VerdictPolicy()
+    tls: TlsPolicy = TlsPolicy()
+    browser: BrowserSettings = BrowserSettings()  # Chromium, crawl and sign-in for browser suites
+    components: dict[ComponentName, ComponentConfig] = Field(min_length=1)
+    waivers: list[Waiver] = []
+    profiles: dict[str, Profile] = {}
