@@ -31,6 +31,11 @@ GOOD_PAGE = (
     '<script src="/static/app.js"></script></head><body><p>Hello</p></body></html>'
 )
 NOT_FOUND = "<!doctype html><html><body><h1>Not found</h1></body></html>"
+LOGIN_FORM = (
+    '<!doctype html><html lang="en"><head><title>Sign in</title></head><body>'
+    '<form method="post" action="/login"><input name="user"><input name="password"'
+    ' type="password"><button>Sign in</button></form></body></html>'
+)
 
 
 @dataclass
@@ -67,6 +72,8 @@ class SecurityApp:
             return 200, html_type, self.page, []
         if path == "/login" and environ.get("REQUEST_METHOD") == "POST":
             return 303, html_type, "", [("Location", "/"), ("Set-Cookie", self.cookie)]
+        if path == "/login":  # the form the security suite's sign-in reads first
+            return 200, html_type, LOGIN_FORM, []
         if path == "/static/app.js":
             return 200, "text/javascript", "console.log(1)", []
         if path == "/search":

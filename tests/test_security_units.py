@@ -146,7 +146,9 @@ def test_cookie_problems(line: str, problem: str) -> None:
 
 def test_cookie_judge_good_and_none() -> None:
     verdict, rows = cookies.judge(["__Host-sid=x; Path=/; Secure; HttpOnly; SameSite=Strict"], True)
-    assert verdict.ok and rows == [("__Host-sid", "Secure HttpOnly SameSite=Strict", "ok")]
+    assert verdict.ok and rows == [
+        ("__Host-sid", "session", "Secure HttpOnly SameSite=Strict", "ok")
+    ]
     assert cookies.judge([], True)[0].ok
 
 

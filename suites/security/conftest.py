@@ -14,6 +14,7 @@ from readiness.suite import Plan, component_for, gate_run, require_component
 
 from . import content, gather, tlsinfo
 from .gather import Budget, Seen
+from .login import sign_in
 from .settings import Settings
 
 SUITE_DIR = Path(__file__).parent
@@ -86,22 +87,7 @@ def main_page(pages: list[Seen]) -> Seen:
 def login(http: requests.Session, target: str, settings: Settings, timeout) -> Seen | None:
     """The login flow's answer (None: no login configured, nothing to observe)."""
     flow = settings.login
-    if flow is None:
-        return None
-    # A fresh session: the login must not reuse cookies the page fetches collected.
-    with requests.Session() as fresh:
-        fresh.verify, fresh.trust_env, fresh.headers = http.verify, False, http.headers
-        data = flow.fields if flow.method == "POST" else None
-        params = flow.fields if flow.method == "GET" else None
-        return gather.fetch(
-            fresh,
-            target + flow.path,
-            timeout,
-            method=flow.method,
-            data=data,
-            params=params,
-            allow_redirects=False,
-        )
+    return None if flow is None else sign_in(http, target, flow, timeout)
 
 
 @dataclass(frozen=True)

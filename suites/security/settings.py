@@ -28,13 +28,19 @@ SENSITIVE_PATHS = (
 
 
 class Login(BaseModel):
-    """The login flow whose cookies are judged: a form POST (or GET) of these fields."""
+    """The login flow whose cookies are judged: the form on ``path`` submitted with these
+    fields (suites/security/login.py)."""
 
     model_config = ConfigDict(extra="forbid")
 
     path: UrlPath = "/login"
+    # The method when the fields go straight to `path` (form: false), or the form names none.
     method: Literal["POST", "GET"] = "POST"
+    # Values may name environment variables, "${LOGIN_PASSWORD}", as the browser login's do.
     fields: dict[str, str] = {"username": "demo", "password": "demo"}
+    # true: GET `path` and submit its form (with its hidden inputs: CSRF tokens) to its action;
+    # false: send the fields straight to `path`, for a login API without a form page.
+    form: bool = True
 
 
 class ActiveProbe(BaseModel):

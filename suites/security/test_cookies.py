@@ -29,7 +29,7 @@ def test_cookies(check, pages, login, https: bool, target: str, settings) -> Non
         f"{len(sources)} Set-Cookie header(s) from the pages and {flow}",
         expected="Secure; HttpOnly (sessions); SameSite; valid __Host-/__Secure- prefixes",
         extra=[
-            evidence.table("cookies", ["name", "attributes", "problems"], rows),
+            evidence.table("cookies", ["name", "kind", "attributes", "problems"], rows),
             evidence.table(
                 "set by", ["URL", "cookie"], [(u, line.split("=")[0]) for u, line in sources]
             ),
