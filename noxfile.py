@@ -30,7 +30,7 @@ def _ensure_chromium(session: nox.Session) -> None:
     found = session.run(
         "python",
         "-c",
-        "from readiness.browser import discover_chromium as d; print(d() or '')",
+        "from readiness.browser.discovery import discover_chromium as d; print(d() or '')",
         silent=True,
     ).strip()
     if "headless" in Path(found).name:  # chrome-headless-shell, chromium-headless-shell, ...

@@ -25,8 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from readiness import browser  # noqa: E402
-from readiness.browser_session import BrowserSession, HttpsPolicy  # noqa: E402
-from readiness.browser_settings import BrowserSettings  # noqa: E402
+from readiness.browser.session import BrowserSession, HttpsPolicy  # noqa: E402
+from readiness.browser.settings import BrowserSettings  # noqa: E402
 from readiness.demo import DemoServer  # noqa: E402
 from suites.accessibility.scan import AXE_SOURCE, axe_tabs, scan_pages  # noqa: E402
 from suites.accessibility.settings import Settings as A11y  # noqa: E402

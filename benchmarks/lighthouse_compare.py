@@ -43,8 +43,8 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 from browser_pages import pages_app  # noqa: E402
 
 from readiness import browser  # noqa: E402
-from readiness.browser_session import BrowserSession, HttpsPolicy  # noqa: E402
-from readiness.browser_settings import BrowserSettings  # noqa: E402
+from readiness.browser.session import BrowserSession, HttpsPolicy  # noqa: E402
+from readiness.browser.settings import BrowserSettings  # noqa: E402
 from readiness.demo import WsgiServer  # noqa: E402
 from suites.accessibility.scan import axe_tabs, scan  # noqa: E402
 from suites.accessibility.settings import Settings as A11y  # noqa: E402

@@ -2,8 +2,8 @@
 
 - Playwright's driver (a Node.js process) loads several MB of JavaScript at each start, which
   Node compiles anew unless NODE_COMPILE_CACHE names a directory to keep the compiled code
-  in (readiness.browser.started_playwright sets it). Measured in this process, each start a
-  fresh driver.
+  in (readiness.browser.discovery.started_playwright sets it). Measured in this process, each
+  start a fresh driver.
 - The report templates are compiled by Jinja2 at each run unless its bytecode cache (a
   per-user directory under the temporary directory, readiness/reports/html.py) holds them.
   Measured as a fresh `python` that imports the report module and loads every template, with
@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 
-from readiness.browser import COMPILE_CACHE_VAR, started_playwright
+from readiness.browser.discovery import COMPILE_CACHE_VAR, started_playwright
 
 LOAD_TEMPLATES = """
 import time

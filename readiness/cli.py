@@ -23,7 +23,7 @@ def pytest_args(argv: Sequence[str]) -> list[str]:
     # Locust's pytest plugin brings a `session` fixture and -H; a gate run needs neither.
     args = [
         "-p",
-        "readiness.plugin",
+        "readiness.plugin.hooks",
         "-p",
         "no:locust",
         "-p",

@@ -28,8 +28,8 @@ from typing import Any
 
 import pytest
 
-from . import evidence
-from .browser_session import (
+from readiness.browser.pages import not_a_page, planned_pages
+from readiness.browser.session import (
     BrowserSession,
     PageNotResponding,
     evaluate_within,
@@ -37,11 +37,13 @@ from .browser_session import (
     load_failure,
     went_elsewhere,
 )
-from .browser_settings import MissingSecret, expand_env
-from .config import Budget, Component, FailAt, OneOrMany, Threshold, require_unique
-from .gate import GateRun
-from .model import CheckResult, Evidence
-from .observation import (
+from readiness.browser.settings import MissingSecret, expand_env
+from readiness.config import Budget, Component, FailAt, OneOrMany, Threshold, require_unique
+from readiness.config.paths import UrlPath, url_path
+from readiness.config.suite_settings import SuiteSettings, ThresholdSpec, UndeclaredThreshold
+from readiness.core import evidence
+from readiness.core.model import CheckResult, Evidence
+from readiness.core.observation import (
     Observation,
     Observed,
     failed,
@@ -50,12 +52,16 @@ from .observation import (
     latency_failure,
     observed,
 )
-from .pages import not_a_page, planned_pages
-from .paths import UrlPath, url_path
-from .plan import Plan
-from .recorder import NOT_APPLICABLE, CheckMeta, CheckRecorder, NotObserved, not_applicable
-from .settings_base import SuiteSettings, ThresholdSpec, UndeclaredThreshold
-from .stash import GATE_KEY, META_KEY, RECORDER_KEY, gate_run
+from readiness.plugin.gate import GateRun
+from readiness.plugin.plan import Plan
+from readiness.plugin.recorder import (
+    NOT_APPLICABLE,
+    CheckMeta,
+    CheckRecorder,
+    NotObserved,
+    not_applicable,
+)
+from readiness.plugin.stash import GATE_KEY, META_KEY, RECORDER_KEY, gate_run
 
 __all__ = [
     "GATE_KEY",

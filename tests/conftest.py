@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from helpers import GateRunResult, run_gate_process
 
-from readiness import browser
+from readiness.browser import discovery as browser
 from readiness.demo import WsgiServer
 
 

@@ -107,8 +107,8 @@ def open_report(chromium: Any, path: Path) -> PageWatch:
 def browsing(chromium: Any, app: Callable[..., Any], timeout_s: float = 10) -> Iterator[Any]:
     """A BrowserSession in ``chromium`` on ``app``, served on 127.0.0.1 while it is open
     (plain http, no sign-in); ``timeout_s`` bounds every wait of the suites."""
-    from readiness.browser_session import BrowserSession, HttpsPolicy
-    from readiness.browser_settings import BrowserSettings
+    from readiness.browser.session import BrowserSession, HttpsPolicy
+    from readiness.browser.settings import BrowserSettings
     from readiness.demo import WsgiServer
 
     with WsgiServer(app) as server:

@@ -1,4 +1,4 @@
-"""Realistic readiness.json dicts for the report writers' tests, built through readiness.model.
+"""Realistic readiness.json dicts for the report writers' tests, built through readiness.core.model.
 
 Going through the dataclasses and ``to_dict()`` (not hand-written dicts) keeps the samples in
 step with what the engine really emits; the tests also validate each against the schema.
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from readiness.model import (
+from readiness.core.model import (
     CheckResult,
     ComponentResult,
     Confidence,

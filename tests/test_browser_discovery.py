@@ -13,18 +13,18 @@ from typing import Any
 import pytest
 from helpers import write_gates
 
-from readiness import browser
-from readiness.browser_session import PageNotResponding, evaluate_within, https_policy
-from readiness.browser_settings import Crawl
-from readiness.demo import DemoServer
-from readiness.demo.tls import DemoCA
-from readiness.pages import (
+from readiness.browser import discovery as browser
+from readiness.browser.pages import (
     CHECKS_PER_PAGE,
     allowed,
     crawl_pages,
     not_a_page,
     same_origin_paths,
 )
+from readiness.browser.session import PageNotResponding, evaluate_within, https_policy
+from readiness.browser.settings import Crawl
+from readiness.demo import DemoServer
+from readiness.demo.tls import DemoCA
 
 A11Y_ONLY = """
 target: {target}
@@ -271,7 +271,7 @@ def test_evaluate_within_gives_up_on_a_page_that_never_yields(chromium: Any) -> 
 # the session's `chromium` fixture may hold.
 DRIVER_START = """
 import os
-from readiness import browser
+from readiness.browser import discovery as browser
 with browser.started_playwright() as pw:
     assert pw.chromium.name == "chromium"
     print(os.environ.get(browser.COMPILE_CACHE_VAR, "unset"))
@@ -315,7 +315,7 @@ def test_playwright_driver_keeps_its_compiled_code_in_the_user_cache(tmp_path: P
 def test_a_page_is_observed_only_where_it_was_asked(
     requested: str, ended: str, expected: str | None, why: str | None
 ) -> None:
-    from readiness.browser_session import ended_elsewhere
+    from readiness.browser.session import ended_elsewhere
 
     found = ended_elsewhere(requested, "http://t" + requested, ended, expected)
     assert (found is None) if why is None else (found is not None and why in found), found

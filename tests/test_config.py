@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from readiness.browser_settings import BrowserSettings
+from readiness.browser.settings import BrowserSettings
 from readiness.config import ConfigError, GateConfig, Threshold, load
-from readiness.gate import GateOptions, GateRun
+from readiness.plugin.gate import GateOptions, GateRun
 
 REPO = Path(__file__).resolve().parent.parent
 SMOKE = "components:\n  smoke: {weight: 1}\n"

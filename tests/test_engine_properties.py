@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readiness.config import Threshold, VerdictPolicy, Waiver
-from readiness.evaluate import ComponentSpec, RunFacts, complete_plan, evaluate
-from readiness.model import Outcome, Verdict
-from readiness.observation import failed, observed
-from readiness.recorder import CheckMeta, CheckRecorder, NotObserved
+from readiness.core.evaluate import ComponentSpec, RunFacts, complete_plan, evaluate
+from readiness.core.model import Outcome, Verdict
+from readiness.core.observation import failed, observed
+from readiness.plugin.recorder import CheckMeta, CheckRecorder, NotObserved
 
 TODAY = dt.date(2026, 12, 1)
 COMPONENTS = ("web", "api")

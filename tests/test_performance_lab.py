@@ -14,7 +14,7 @@ import pytest
 from browser_pages import BUSY_MS, LATE_SHIFT_MS, LCP_DELAY_MS, SHIFT_PX, SLOW_TTFB_S, pages_app
 from helpers import browsing
 
-from readiness.browser_session import BrowserSession
+from readiness.browser.session import BrowserSession
 from suites.performance.collect import (
     MAX_OBSERVE_AFTER_LOAD_S,
     TIMER_HORIZON_MS,

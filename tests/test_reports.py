@@ -14,7 +14,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from markupsafe import escape
 
-from readiness import browser
+from readiness.browser import discovery as browser
 from readiness.reports.html import render_dashboard, render_matrix, write_dashboard
 from readiness.reports.junit import render_junit, write_junit
 from readiness.reports.markdown import render_summary, write_summary

@@ -15,9 +15,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from readiness.config import VerdictPolicy, Waiver
-from readiness.evaluate import ComponentSpec, RunFacts, evaluate
-from readiness.model import CheckResult, ComponentResult, GateResult, Outcome, Risk, Verdict
-from readiness.scoring import (
+from readiness.core.evaluate import ComponentSpec, RunFacts, evaluate
+from readiness.core.model import CheckResult, ComponentResult, GateResult, Outcome, Risk, Verdict
+from readiness.core.scoring import (
     SCORING_VERSION,
     Decision,
     component_readiness,
@@ -745,8 +745,8 @@ def test_evaluate_result_validates_against_the_schema(
 
 
 def test_unmeasured_blocking_component_is_inconclusive_even_with_high_coverage() -> None:
-    from readiness.model import CheckResult, ComponentResult, Outcome, Risk
-    from readiness.scoring import confidence, decide
+    from readiness.core.model import CheckResult, ComponentResult, Outcome, Risk
+    from readiness.core.scoring import confidence, decide
 
     passed = [CheckResult(f"web.c{i}", "web", "t", Outcome.PASSED, score=1.0) for i in range(19)]
     gap = [CheckResult("db.c", "db", "t", Outcome.ERRORED, blocking=True)]
@@ -766,8 +766,8 @@ def test_unmeasured_blocking_component_is_inconclusive_even_with_high_coverage()
 
 
 def test_an_unmeasured_blocking_check_is_inconclusive_even_with_high_coverage() -> None:
-    from readiness.model import CheckResult, ComponentResult, Outcome, Risk
-    from readiness.scoring import confidence, decide
+    from readiness.core.model import CheckResult, ComponentResult, Outcome, Risk
+    from readiness.core.scoring import confidence, decide
 
     checks = [CheckResult(f"web.c{i}", "web", "t", Outcome.PASSED, score=1.0) for i in range(99)]
     checks.append(

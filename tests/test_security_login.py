@@ -16,7 +16,7 @@ import pytest
 import requests
 from helpers import closed_port
 
-from readiness.evidence import REDACTED
+from readiness.core.evidence import REDACTED
 from suites.security import cookies, login
 from suites.security.settings import Login
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from report_samples import SAMPLES
 
-from readiness.terminal import render
+from readiness.reports.terminal import render
 
 
 def test_plain_text_has_no_escape_codes_and_keeps_long_lines_whole() -> None:
@@ -35,8 +35,8 @@ def test_nothing_measured_shows_a_dash_not_zero() -> None:
 
 def test_every_writer_shows_a_figure_the_same_way() -> None:
     # One formatting module: the terminal used to print 89.96 as "90.0%", Markdown "89.9%".
-    from readiness import formatting, terminal
-    from readiness.reports import html, markdown
+    from readiness.core import formatting
+    from readiness.reports import html, markdown, terminal
 
     assert terminal.percent(89.96) == formatting.format_percent(89.96) == "89.9%"
     assert markdown.format_percent is html.format_percent is formatting.format_percent

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from readiness.config import Waiver
-from readiness.model import CheckResult, Outcome
-from readiness.waivers import apply_waivers, matches, matching
+from readiness.core.model import CheckResult, Outcome
+from readiness.core.waivers import apply_waivers, matches, matching
 
 TODAY = dt.date(2026, 6, 1)
 LIVE = dt.date(2027, 1, 31)

@@ -13,20 +13,10 @@ not from the modules, which may move.
 
 from __future__ import annotations
 
-from ..settings_base import (
-    Budget,
-    FailAt,
-    OneOrMany,
-    SuiteSettings,
-    Threshold,
-    ThresholdSpec,
-    require_unique,
-    resolve_threshold,
-)
-from .errors import ConfigError
-from .loading import load
-from .model import Component, GateConfig
-from .schema import (
+from readiness.config.errors import ConfigError
+from readiness.config.loading import load
+from readiness.config.model import Component, GateConfig
+from readiness.config.schema import (
     CheckOverride,
     ComponentConfig,
     ComponentName,
@@ -36,7 +26,17 @@ from .schema import (
     VerdictPolicy,
     Waiver,
 )
-from .targets import check_page, check_target
+from readiness.config.suite_settings import (
+    Budget,
+    FailAt,
+    OneOrMany,
+    SuiteSettings,
+    Threshold,
+    ThresholdSpec,
+    require_unique,
+    resolve_threshold,
+)
+from readiness.config.targets import check_page, check_target
 
 __all__ = [
     "Budget",

@@ -12,12 +12,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..settings_base import SuiteSettings, Threshold
-from ..suites import SuiteError, find_suite_dir, suite_settings_model
-from .explain import best_error, explain
-from .model import Component
-from .schema import ComponentConfig, GatesFile
-from .source import Source
+from readiness.config.explain import best_error, explain
+from readiness.config.model import Component
+from readiness.config.schema import ComponentConfig, GatesFile
+from readiness.config.source import Source
+from readiness.config.suite_settings import SuiteSettings, Threshold
+from readiness.config.suites import SuiteError, find_suite_dir, suite_settings_model
 
 
 def resolve_components(

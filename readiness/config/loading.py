@@ -15,14 +15,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..browser_settings import BrowserSettings
-from .components import resolve_components
-from .errors import ConfigError
-from .model import GateConfig
-from .schema import GatesFile, Profile, TlsPolicy
-from .source import Source
-from .targets import check_page, check_target
-from .yamlpos import YamlError, load_with_lines
+from readiness.browser.settings import BrowserSettings
+from readiness.config.components import resolve_components
+from readiness.config.errors import ConfigError
+from readiness.config.model import GateConfig
+from readiness.config.schema import GatesFile, Profile, TlsPolicy
+from readiness.config.source import Source
+from readiness.config.targets import check_page, check_target
+from readiness.config.yamlpos import YamlError, load_with_lines
 
 
 def load(

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..browser_settings import BrowserSettings
-from ..settings_base import FailAt, SuiteSettings, Threshold, resolve_threshold
-from .schema import CheckOverride, TlsPolicy, VerdictPolicy, Waiver
+from readiness.browser.settings import BrowserSettings
+from readiness.config.schema import CheckOverride, TlsPolicy, VerdictPolicy, Waiver
+from readiness.config.suite_settings import FailAt, SuiteSettings, Threshold, resolve_threshold
+from readiness.core.ids import matches
 
 
 @dataclass
@@ -41,8 +42,6 @@ class Component:
 
     def override(self, check_id: str) -> CheckOverride | None:
         """gates.yaml's first ``checks:`` entry whose id or glob matches ``check_id``."""
-        from ..waivers import matches  # waivers.py imports this package
-
         return next((o for pattern, o in self.checks.items() if matches(check_id, pattern)), None)
 
     def is_blocking(self, check_id: str, suite_default: bool | None = None) -> bool:

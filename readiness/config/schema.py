@@ -11,9 +11,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ..browser_settings import BrowserSettings
-from ..paths import UrlPath
-from ..settings_base import Budget, FailAt
+from readiness.browser.settings import BrowserSettings
+from readiness.config.paths import UrlPath
+from readiness.config.suite_settings import Budget, FailAt
 
 
 class _Strict(BaseModel):

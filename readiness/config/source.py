@@ -13,10 +13,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import ConfigError
-from .explain import allowed_keys, best_error, explain
-from .schema import GatesFile
-from .yamlpos import Path_, line_for
+from readiness.config.errors import ConfigError
+from readiness.config.explain import allowed_keys, best_error, explain
+from readiness.config.schema import GatesFile
+from readiness.config.yamlpos import Path_, line_for
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ..paths import url_path
-from .errors import ConfigError
+from readiness.config.errors import ConfigError
+from readiness.config.paths import url_path
 
 
 def check_target(target: str) -> str:

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 
-from readiness.formatting import (
+from readiness.core.formatting import (
     format_number,
     format_percent,
     format_ratio,

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from readiness.formatting import format_score, format_threshold, format_value
+from readiness.core.formatting import format_score, format_threshold, format_value
 
 # Characters XML 1.0 forbids even when escaped (C0 controls except tab/LF/CR, surrogates,
 # U+FFFE/U+FFFF). Target text can carry them, and one would make the whole file unparsable.

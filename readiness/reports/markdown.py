@@ -1,7 +1,7 @@
 """summary.md: the verdict and readiness matrix as GitHub-flavoured Markdown.
 
 Meant for pull-request comments and pipeline summaries. Everything comes from the readiness.json
-dict; nothing is re-scored. Figures are formatted by readiness.formatting, as in every writer.
+dict; nothing is re-scored. Figures are formatted by readiness.core.formatting, as in every writer.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from readiness.formatting import (
+from readiness.core.formatting import (
     NOT_MEASURED,
     format_percent,
     format_ratio,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ..gate import GateRun
-from .html import render_matrix
+from readiness.plugin.gate import GateRun
+from readiness.reports.html import render_matrix
 
 
 class MatrixInjector:

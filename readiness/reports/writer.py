@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import html, junit, markdown
+from readiness.reports import html, junit, markdown
 
 Writer = Callable[[dict[str, Any], Path], Path]
 

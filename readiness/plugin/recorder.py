@@ -25,10 +25,10 @@ from typing import Any
 
 import pytest
 
-from .config import FailAt, Threshold
-from .model import CheckResult, Evidence, Outcome
-from .observation import Observation, first_failure, flatten
-from .scoring import judged_outcome, metric_outcome, metric_score
+from readiness.config import FailAt, Threshold
+from readiness.core.model import CheckResult, Evidence, Outcome
+from readiness.core.observation import Observation, first_failure, flatten
+from readiness.core.scoring import judged_outcome, metric_outcome, metric_score
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from typing import Any
 
 import certifi
 
-from . import config as gate_config
-from .model import CheckResult, GateResult
-from .recorder import CheckMeta
+from readiness import config as gate_config
+from readiness.core.model import CheckResult, GateResult
+from readiness.plugin.recorder import CheckMeta
 
 
 def new_run_id(now: dt.datetime) -> str:

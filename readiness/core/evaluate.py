@@ -10,11 +10,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from . import __version__
-from .config import VerdictPolicy, Waiver
-from .model import CheckResult, ComponentResult, GateResult, Outcome
-from .recorder import CheckMeta
-from .scoring import (
+from readiness import __version__
+from readiness.config import VerdictPolicy, Waiver
+from readiness.core.model import CheckResult, ComponentResult, GateResult, Outcome
+from readiness.core.scoring import (
     SCORING_VERSION,
     component_readiness,
     component_risk,
@@ -23,7 +22,8 @@ from .scoring import (
     decide,
     overall_readiness,
 )
-from .waivers import apply_waivers
+from readiness.core.waivers import apply_waivers
+from readiness.plugin.recorder import CheckMeta
 
 
 @dataclass(frozen=True)

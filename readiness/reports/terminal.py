@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .formatting import format_percent, format_ratio
+from readiness.core.formatting import format_percent, format_ratio
 
 _VERDICT_STYLE = {
     "GO": "bold white on green",
@@ -27,7 +27,7 @@ _STATUS_STYLE = {
 _RISK_STYLE = {"LOW": "green", "MEDIUM": "yellow", "HIGH": "red"}
 
 
-percent = format_percent  # one rule for every writer (readiness.formatting)
+percent = format_percent  # one rule for every writer (readiness.core.formatting)
 
 
 def render(

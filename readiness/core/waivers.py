@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 from collections.abc import Sequence
 from dataclasses import replace
 
-from .config import Waiver
-from .model import CheckResult, Outcome
-
-
-def matches(check_id: str, pattern: str) -> bool:
-    """Check ids in waivers and overrides are exact ids or shell-style globs."""
-    return fnmatch.fnmatchcase(check_id, pattern)
+from readiness.config import Waiver
+from readiness.core.ids import matches
+from readiness.core.model import CheckResult, Outcome
 
 
 def matching(

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .model import Evidence
+from readiness.core.model import Evidence
 
 # Header names whose values are secrets: shown as "[redacted]" in every report.
 SECRET_HEADERS = frozenset(

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .browser import certificate_verifies
-from .browser_settings import BrowserSettings, Login, MissingSecret, expand_env
+from readiness.browser.discovery import certificate_verifies
+from readiness.browser.settings import BrowserSettings, Login, MissingSecret, expand_env
 
 
 @dataclass

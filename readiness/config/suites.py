@@ -12,10 +12,10 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from .settings_base import SuiteSettings
+from readiness.config.suite_settings import SuiteSettings
 
 # The suites shipped with the package: the checkout's suites/ folder, or its installed copy.
-BUILTIN_SUITES = Path(__file__).resolve().parent.parent / "suites"
+BUILTIN_SUITES = Path(__file__).resolve().parents[2] / "suites"
 
 
 def find_suite_dir(base: Path, name: str, explicit: str | None) -> Path | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from .browser import (
+from readiness.browser.discovery import (
     NOT_FOUND,
     BrowserDidNotStart,
     BrowserNotFound,
@@ -22,9 +22,9 @@ from .browser import (
     preflight_chromium,
     started_playwright,
 )
-from .browser_session import BrowserSession, first_line, https_policy
-from .gate import GateRun
-from .stash import gate_run
+from readiness.browser.session import BrowserSession, first_line, https_policy
+from readiness.plugin.gate import GateRun
+from readiness.plugin.stash import gate_run
 
 ABORT_KEY = pytest.StashKey[str]()
 # The storage state a sign-in produced before the browser suites started (the crawl's).

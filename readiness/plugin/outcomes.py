@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from .model import CheckResult, Outcome
-from .recorder import CheckMeta, CheckRecorder, NotObserved, UnreachableTarget
-from .scoring import judged_outcome
+from readiness.core.model import CheckResult, Outcome
+from readiness.core.scoring import judged_outcome
+from readiness.plugin.recorder import CheckMeta, CheckRecorder, NotObserved, UnreachableTarget
 
 # pytest word and colour per outcome, for its progress line and summary counts.
 STATUS = {

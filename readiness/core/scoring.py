@@ -12,7 +12,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import CheckResult, ComponentResult, Confidence, Outcome, Risk, Verdict
+from readiness.core.model import CheckResult, ComponentResult, Confidence, Outcome, Risk, Verdict
 
 SCORING_VERSION = "1"
 
@@ -248,13 +248,13 @@ def decide(
 
     reasons = [f"blocking check failed: {_describe(c)}" for c in blocking_failures]
     inconclusive = [f"the gate itself failed: {e}" for e in engine_errors]
-    # A blocking check is one the deploy must not go without: high coverage elsewhere cannot
-    # stand in for the one whose observation failed.
-    inconclusive += [f"blocking check not measured: {_describe(c)}" for c in errored if c.blocking]
     if interrupted:
         inconclusive.append("run interrupted: this report is partial")
     if unreachable:
         inconclusive.append(f"target unreachable: {unreachable}")
+    # A blocking check is one the deploy must not go without: high coverage elsewhere cannot
+    # stand in for the one whose observation failed.
+    inconclusive += [f"blocking check not measured: {_describe(c)}" for c in errored if c.blocking]
     if overall is None:
         inconclusive.append("nothing was measured: no check produced a result")
     else:

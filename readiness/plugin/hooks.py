@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from .config import ConfigError
-from .evaluate import ComponentSpec, RunFacts, complete_plan, evaluate
-from .evidence import redact_url
-from .gate import GateOptions, GateRun
-from .model import CheckResult, Outcome
-from .outcomes import STATUS, align_report, normalise, safe_text
-from .plan import Plan
-from .recorder import NOT_APPLICABLE, NOTHING_OBSERVED, CheckMeta, NotObserved
-from .stash import GATE_KEY, META_KEY, RECORDER_KEY, gate_run
-from .waivers import apply_waivers
+from readiness.config import ConfigError
+from readiness.core.evaluate import ComponentSpec, RunFacts, complete_plan, evaluate
+from readiness.core.evidence import redact_url
+from readiness.core.model import CheckResult, Outcome
+from readiness.core.waivers import apply_waivers
+from readiness.plugin.gate import GateOptions, GateRun
+from readiness.plugin.outcomes import STATUS, align_report, normalise, safe_text
+from readiness.plugin.plan import Plan
+from readiness.plugin.recorder import NOT_APPLICABLE, NOTHING_OBSERVED, CheckMeta, NotObserved
+from readiness.plugin.stash import GATE_KEY, META_KEY, RECORDER_KEY, gate_run
 
 DONE_KEY = pytest.StashKey[CheckResult]()
 SETUP_KEY = pytest.StashKey[float]()
@@ -28,7 +28,7 @@ BROKEN_KEY = pytest.StashKey[str]()  # why a check cannot run at all (its applie
 # The configs of the gate runs in this process: pytest_internalerror is given no config.
 _CONFIGS: list[pytest.Config] = []
 
-pytest_plugins = ["readiness.fixtures", "readiness.browser_fixtures"]
+pytest_plugins = ["readiness.plugin.fixtures", "readiness.browser.fixtures"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -144,7 +144,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.htmlpath = str(run.run_dir / "report.html")
         config.option.self_contained_html = True
     if config.pluginmanager.hasplugin("html"):
-        from .reports.pytest_html import MatrixInjector
+        from readiness.reports.pytest_html import MatrixInjector
 
         config.pluginmanager.register(MatrixInjector(run), "readiness-html-matrix")
     if run.wants_demo:
@@ -160,8 +160,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def _start_demo(run: GateRun) -> None:
     """Serve the bundled demo: healthy over HTTPS with a CA made now, broken over plain HTTP
     (no HTTPS at all is one of its defects)."""
-    from .demo import DemoServer
-    from .demo.tls import DemoCA
+    from readiness.demo import DemoServer
+    from readiness.demo.tls import DemoCA
 
     mode = run.options.demo or "healthy"
     context = None
@@ -445,7 +445,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     except Exception as exc:  # never a missing verdict: nothing measured, the cause named
         facts.engine_errors.append(f"scoring failed: {type(exc).__name__}: {safe_text(exc)}")
         run.result = evaluate([], specs, run.config.verdict, [], facts)
-    from .reports.writer import write_reports
+    from readiness.reports.writer import write_reports
 
     run.written = write_reports(run.result.to_dict(), run.run_dir, Path(run.options.report_dir))
     session.exitstatus = run.result.exit_code
@@ -480,6 +480,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     run = gate_run(config)
     if run is None or run.result is None:
         return
-    from .terminal import print_summary
+    from readiness.reports.terminal import print_summary
 
     print_summary(terminalreporter, run.result.to_dict(), run.written)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from .gate import GateRun
-from .recorder import CheckMeta, CheckRecorder
+from readiness.plugin.gate import GateRun
+from readiness.plugin.recorder import CheckMeta, CheckRecorder
 
 GATE_KEY = pytest.StashKey[GateRun]()
 META_KEY = pytest.StashKey[CheckMeta]()

@@ -29,10 +29,10 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 
-from .browser import started_playwright
-from .browser_fixtures import SIGNED_IN_KEY, open_browser_session
-from .browser_settings import Crawl, MissingSecret, expand_env
-from .stash import gate_run
+from readiness.browser.discovery import started_playwright
+from readiness.browser.fixtures import SIGNED_IN_KEY, open_browser_session
+from readiness.browser.settings import Crawl, MissingSecret, expand_env
+from readiness.plugin.stash import gate_run
 
 PAGES_KEY = pytest.StashKey[list[str]]()
 

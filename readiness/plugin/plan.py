@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import Component
-from .gate import GateRun
+from readiness.config import Component
+from readiness.plugin.gate import GateRun
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from . import __version__
-from .config import Component
-from .gate import GateRun
-from .recorder import CheckRecorder
-from .stash import META_KEY, RECORDER_KEY, gate_run
+from readiness import __version__
+from readiness.config import Component
+from readiness.plugin.gate import GateRun
+from readiness.plugin.recorder import CheckRecorder
+from readiness.plugin.stash import META_KEY, RECORDER_KEY, gate_run
 
 USER_AGENT = f"readiness-gate/{__version__}"
 
