@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import pytest
 
+from readiness.core.model import CheckResult
 from readiness.plugin.gate import GateRun
 from readiness.plugin.recorder import CheckMeta, CheckRecorder
 
 GATE_KEY = pytest.StashKey[GateRun]()
 META_KEY = pytest.StashKey[CheckMeta]()
 RECORDER_KEY = pytest.StashKey[CheckRecorder]()
+DONE_KEY = pytest.StashKey[CheckResult]()  # the check's result, once recorded
+SETUP_KEY = pytest.StashKey[float]()  # how long its fixtures (its gathering) took
+BROKEN_KEY = pytest.StashKey[str]()  # why a check cannot run at all (its applies= raised)
+# The configs of the gate runs in this process: pytest_internalerror is given no config.
+GATE_CONFIGS: list[pytest.Config] = []
 
 
 def gate_run(config: pytest.Config) -> GateRun | None:

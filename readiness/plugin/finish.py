@@ -1,0 +1,104 @@
+"""The finish: every planned check accounted for, the verdict, the reports, the exit code, the
+terminal summary; an engine error named and made INCONCLUSIVE."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from readiness.core.evaluate import ComponentSpec, RunFacts, complete_plan, evaluate
+from readiness.core.evidence import redact_url
+from readiness.core.model import CheckResult, Outcome
+from readiness.plugin.gate import GateRun
+from readiness.plugin.outcomes import safe_text
+from readiness.plugin.stash import (
+    GATE_CONFIGS,
+    gate_run,
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    run = gate_run(session.config)
+    if run is None or session.config.option.collectonly:
+        return  # --collect-only plans, it does not measure: no report, no history line
+    # With continue_on_collection_errors set, pytest reports INTERRUPTED only for Ctrl-C/SIGINT.
+    interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+    components = run.config.components
+    for name, comp in components.items():
+        # A suite with nothing to collect is a gap; one whose checks were all deselected
+        # (-k, --component) simply is not part of this run's plan.
+        if (
+            not interrupted
+            and name not in run.collected
+            and not any(r.component == name for r in run.results)
+        ):
+            run.add(
+                CheckResult.gap(
+                    f"{name}.suite",
+                    name,
+                    "suite has checks",
+                    f"no checks were collected from {comp.suite_dir}",
+                )
+            )
+    _account_for_plan(run, session, interrupted)
+    if exitstatus == pytest.ExitCode.INTERNAL_ERROR and not run.engine_errors:
+        run.engine_errors.append("pytest stopped with an internal error (see its output above)")
+    facts = RunFacts(
+        run_id=run.run_id,
+        target=redact_url(run.target),
+        profile=run.config.profile,
+        started_at=run.started_at.isoformat(timespec="seconds"),
+        duration_s=run.duration_s,
+        today=run.today,
+        gates_file=str(run.config.path),
+        unreachable=run.unreachable,
+        interrupted=interrupted,
+        notes=run.notes,
+        engine_errors=run.engine_errors,
+    )
+    specs = [ComponentSpec(n, c.weight, c.blocking) for n, c in components.items()]
+    try:
+        run.result = evaluate(run.results, specs, run.config.verdict, run.config.waivers, facts)
+    except Exception as exc:  # never a missing verdict: nothing measured, the cause named
+        facts.engine_errors.append(f"scoring failed: {type(exc).__name__}: {safe_text(exc)}")
+        run.result = evaluate([], specs, run.config.verdict, [], facts)
+    from readiness.reports.writer import write_reports
+
+    run.written = write_reports(run.result.to_dict(), run.run_dir, Path(run.options.report_dir))
+    session.exitstatus = run.result.exit_code
+
+
+def _account_for_plan(run: GateRun, session: pytest.Session, interrupted: bool) -> None:
+    """Every planned check gets a result: one that never reported (the run was stopped, or
+    the engine failed before it) is skipped or errored with why, never dropped from the plan."""
+    if interrupted:
+        why, outcome = "not run: the run was interrupted", Outcome.SKIPPED
+    elif session.shouldstop or session.shouldfail:
+        stop = session.shouldstop or session.shouldfail
+        why, outcome = f"not run: the session stopped early ({stop})", Outcome.SKIPPED
+    else:
+        why, outcome = "never reported: the session ended before this check ran", Outcome.ERRORED
+    run.results = complete_plan(list(run.planned.values()), run.results, outcome, why)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_internalerror(excrepr: object, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    # An engine bug must end the run INCONCLUSIVE with its cause named, never a GO that the
+    # checks which never ran could not contradict.
+    for config in GATE_CONFIGS:
+        run = gate_run(config)
+        if run is not None:
+            run.engine_errors.append(
+                f"engine error: {excinfo.typename}: {safe_text(excinfo.value)}"[:300]
+            )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    run = gate_run(config)
+    if run is None or run.result is None:
+        return
+    from readiness.reports.terminal import print_summary
+
+    print_summary(terminalreporter, run.result.to_dict(), run.written)
