@@ -116,10 +116,11 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff: lint and formatting."""
-    session.install("ruff>=0.5")
+    """ruff (lint and formatting) and mypy on the engine."""
+    _install(session, "[lint]")  # mypy reads the dependencies' types (pydantic, pytest)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
 
 
 @nox.session(default=False)
