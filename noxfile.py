@@ -114,6 +114,13 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+@nox.session(default=False)
+def fast(session: nox.Session) -> None:
+    """The pure and fast tests only (tests/unit: no server, no browser), for the dev loop."""
+    _install(session, "[test]")
+    session.run("pytest", "tests/unit", "-q", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff (lint and formatting) and mypy on the engine."""

@@ -14,6 +14,14 @@ from readiness.browser import discovery as browser
 from readiness.demo import WsgiServer
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The layer is the folder: `-m unit` / `-m e2e` select what tests/unit and tests/e2e hold.
+    for item in items:
+        layer = Path(item.path).parent.name
+        if layer in ("unit", "e2e"):
+            item.add_marker(getattr(pytest.mark, layer))
+
+
 @pytest.fixture
 def run_gate(tmp_path: Path) -> Callable[..., GateRunResult]:
     """run_gate(*args, env=...) -> the finished run, its exit code, output and reports."""

@@ -15,7 +15,7 @@ import pytest
 
 from suites.security import content, grading
 
-PAGES = Path(__file__).parent / "data" / "debug_pages"
+PAGES = Path(__file__).parents[1] / "data" / "debug_pages"
 
 DEBUG_PAGES = {
     # Python

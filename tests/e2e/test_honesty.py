@@ -1,7 +1,7 @@
 """No path leads to a pass or a GO on evidence that was never seen: the gate against local
 targets that misbehave (each case reproduced a pass or a GO before the suite contract).
 
-The load collapse (a target that falls over once load starts) is in test_load_latency.py;
+The load collapse (a target that falls over once load starts) is in test_load_e2e.py;
 a blocking metric between good and poor is in test_engine.py.
 """
 

@@ -30,7 +30,7 @@ from readiness.demo.app import CSP, PRODUCTS
 
 SLOW_S = 0.3  # broken mode's /products delay, kept short so the file stays fast
 HTML_PAGES = ("/", "/about", "/products", "/login")
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 HEALTHY_HEADERS = {
     "Content-Security-Policy": CSP,
