@@ -180,17 +180,23 @@ class BrowserSession:
     def url(self, path: str) -> str:
         return self.target.rstrip("/") + path
 
-    def context_options(self) -> dict[str, Any]:
+    def context_options(self, *, signed_out: bool = False) -> dict[str, Any]:
         options: dict[str, Any] = {"ignore_https_errors": self.https.ignore_https_errors}
         if self._headers:
             options["extra_http_headers"] = dict(self._headers)
-        if self.storage_state is not None:
+        if self.storage_state is not None and not signed_out:
             options["storage_state"] = self.storage_state
         return options
 
-    def new_context(self, **extra: Any) -> Any:
-        """A fresh context (own cookies and cache) with the run's trust and credentials."""
-        context = self.browser.new_context(**{**self.context_options(), **extra})
+    def is_signed_out(self, path: str) -> bool:
+        """Whether gates.yaml asks for ``path`` to be audited signed out (browser.signed_out)."""
+        return urlsplit(path).path in self.settings.signed_out
+
+    def new_context(self, *, signed_out: bool = False, **extra: Any) -> Any:
+        """A fresh context (own cookies and cache) with the run's trust and credentials (the
+        session's cookies left out when ``signed_out``)."""
+        options = self.context_options(signed_out=signed_out)
+        context = self.browser.new_context(**{**options, **extra})
         context.set_default_timeout(self.timeout_s * 1000)
         context.set_default_navigation_timeout(self.timeout_s * 1000)
         return context
@@ -247,7 +253,7 @@ class BrowserSession:
         failed login), to another origin, or to any path gates.yaml does not expect
         (``browser.redirects``) means the page asked for was never observed: auditing what
         it ended on would report someone else's page under its name."""
-        if self.landed_on_login(page, requested):
+        if not self.is_signed_out(requested) and self.landed_on_login(page, requested):
             return (
                 f"asked for {requested}, landed on the sign-in form ({_shown(page.url)}): the"
                 " session is not signed in (refresh browser.storage_state, or check"

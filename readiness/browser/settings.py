@@ -64,6 +64,9 @@ class BrowserSettings(_Strict):
     # Redirects a page is expected to follow: page path -> the path it may end on. A page that
     # ends anywhere else (a login page, another origin) is not observed, never audited.
     redirects: dict[UrlPath, UrlPath] = {}
+    # Pages audited signed out: without the storage state or the sign-in's cookies (the
+    # configured headers are still sent), e.g. a login page that sends a signed-in visitor on.
+    signed_out: list[UrlPath] = []
 
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")

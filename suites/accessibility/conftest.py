@@ -26,6 +26,7 @@ from readiness.suite import (
 from .scan import PageScan, axe_tabs, scan_pages
 
 SUITE_DIR = Path(__file__).parent
+VIEWPORT = {"width": 1350, "height": 940}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -46,7 +47,7 @@ def accessibility(request: pytest.FixtureRequest) -> Component:
 @pytest.fixture(scope="session")
 def scan_tabs(browser_session: BrowserSession, accessibility: Component) -> Iterator[list[Any]]:
     count = accessibility.settings.concurrency
-    context, tabs = axe_tabs(browser_session, count, viewport={"width": 1350, "height": 940})
+    context, tabs = axe_tabs(browser_session, count, viewport=VIEWPORT)
     yield tabs
     context.close()
 
@@ -73,7 +74,22 @@ def scan_page(
         if error:
             cache[path] = PageScan(path, browser_session.url(path), error=error)
             return cache[path]
-        later = [p for p in planned if p not in cache and p != path]
+        if browser_session.is_signed_out(path):
+            # Its own context, without the session's cookies, for this page alone.
+            context, tabs = axe_tabs(browser_session, 1, signed_out=True, viewport=VIEWPORT)
+            try:
+                found = scan_pages(
+                    browser_session, tabs, [path], options, settings.ignore, shots, gate.run_dir
+                )
+            finally:
+                context.close()
+            cache[path] = found[0]
+            return cache[path]
+        later = [
+            p
+            for p in planned
+            if p not in cache and p != path and not browser_session.is_signed_out(p)
+        ]
         batch = [path, *later][: len(scan_tabs)]
         found = scan_pages(
             browser_session, scan_tabs, batch, options, settings.ignore, shots, gate.run_dir

@@ -174,6 +174,7 @@ class _Tab:
     context: Any
     page: Any
     network: _Network
+    signed_out: bool = False  # opened without the session's cookies (browser.signed_out)
 
 
 class PageLoader:
@@ -232,9 +233,10 @@ class PageLoader:
             run, _ = self._load(path, overlap=False)
         return run
 
-    def _open(self) -> _Tab:
+    def _open(self, signed_out: bool = False) -> _Tab:
         profile = self.profile
         context = self.session.new_context(
+            signed_out=signed_out,
             viewport={"width": profile.width, "height": profile.height},
             device_scale_factor=profile.device_scale_factor,
             is_mobile=profile.mobile,
@@ -250,7 +252,7 @@ class PageLoader:
         except Exception:
             context.close()
             raise
-        return _Tab(context, page, network)
+        return _Tab(context, page, network, signed_out)
 
     def _prepare_next(self) -> None:
         try:
@@ -260,7 +262,12 @@ class PageLoader:
 
     def _load(self, path: str, overlap: bool) -> tuple[PageRun, bool]:
         """One observed load; the flag says the page was busy while the next was prepared."""
-        tab, self._spare = self._spare or self._open(), None
+        signed_out = self.session.is_signed_out(path)
+        tab, self._spare = self._spare, None
+        if tab is not None and tab.signed_out != signed_out:  # prepared for the other kind
+            tab.context.close()
+            tab = None
+        tab = tab or self._open(signed_out)
         url = self.session.url(path)
         started = time.perf_counter()
         try:

@@ -223,3 +223,43 @@ def test_the_new_contract_is_the_only_import_suites_need() -> None:
             ):
                 offenders.append(f"{path.relative_to(REPO)}: {stripped}")
     assert not offenders, offenders
+
+
+def _signed_in_app(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+    """With a valid session, /login sends the visitor on to /home, as most apps do."""
+    signed_in = "session=valid" in environ.get("HTTP_COOKIE", "")
+    if environ["PATH_INFO"] == "/login" and signed_in:
+        start_response("302 Found", [("Location", "/home"), ("Content-Length", "0")])
+        return [b""]
+    return _account_app(environ, start_response)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("signed_out", [False, True], ids=["signed-in", "signed-out"])
+def test_the_login_page_is_audited_signed_out_only_when_asked(
+    run_gate, serve, tmp_path: Path, chromium, signed_out: bool
+) -> None:
+    # Signed in, /login is never the login page: it was measured and labelled as it anyway.
+    url = serve(_signed_in_app)
+    state = _stale_state(tmp_path, "127.0.0.1")
+    state.write_text(state.read_text().replace('"expired"', '"valid"'), encoding="utf-8")
+    extra = "\n  signed_out: [/login]" if signed_out else ""
+    gates = write_gates(
+        tmp_path,
+        f"target: {url}\n"
+        "pages: [/login, /account]\n"
+        f"browser:\n  storage_state: {state}{extra}\n"
+        "components:\n"
+        "  performance: {weight: 1, runs: 1}\n"
+        "  accessibility: {weight: 1, screenshots: false}\n",
+    )
+    result = run_gate("--gates", str(gates))
+    assert result.check("accessibility.critical./account")["outcome"] == "passed"  # signed in
+    assert result.check("performance.lcp./account")["outcome"] != "errored"
+    for check_id in ("accessibility.critical./login", "performance.lcp./login"):
+        login = result.check(check_id)
+        if signed_out:
+            assert login["outcome"] != "errored", login
+        else:
+            assert login["outcome"] == "errored", login
+            assert "redirected to /home" in login["message"], login
