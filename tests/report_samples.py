@@ -115,7 +115,7 @@ def go_sample() -> dict[str, Any]:
         "passed",
         1.0,
         {"critical": 0, "serious": 0, "moderate": 2},
-        threshold={"max": {"critical": 0, "serious": 0}},
+        threshold={"good": 0, "poor": 0},
         title="axe WCAG 2.1 AA on /",
         evidence=[Evidence("html", "axe report", AXE_HTML, "text/html")],
     )
@@ -128,7 +128,9 @@ def go_sample() -> dict[str, Any]:
             "security",
             20,
             [
-                check("security.tls", "passed", 1.0, "TLSv1.3", threshold={"min": "1.2"}),
+                check(
+                    "security.tls", "passed", 1.0, "TLSv1.3", threshold={"expected": ">= TLS 1.2"}
+                ),
                 check("security.hsts", "passed", 1.0, "max-age=1y", evidence=[headers]),
             ],
         ),
@@ -137,7 +139,9 @@ def go_sample() -> dict[str, Any]:
             15,
             [
                 check("load.p95", "passed", 0.86, 702, evidence=load_evidence, **P95),
-                check("load.error_ratio", "passed", 1.0, 0.0, threshold={"max": 0.01}),
+                check(
+                    "load.error_ratio", "passed", 1.0, 0.0, threshold={"good": 0.01, "poor": 0.05}
+                ),
             ],
             readiness=85.5,
         ),

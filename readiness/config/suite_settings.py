@@ -10,35 +10,27 @@ check, never a silent default.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
-# Where a blocking metric fails: at its poor line (the default: between good and poor it
-# warns, still blocking), or as soon as it is past its good line.
-FailAt = Literal["poor", "good"]
+from readiness.core.thresholds import FailAt, Threshold
+
+__all__ = [
+    "Budget",
+    "FailAt",
+    "OneOrMany",
+    "SuiteSettings",
+    "Threshold",
+    "ThresholdSpec",
+    "UndeclaredThreshold",
+    "require_unique",
+    "resolve_threshold",
+]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class Threshold(_Strict):
-    """good: at or better scores 1; poor: at or worse scores 0. A bare number is a budget.
-
-    good < poor means lower is better (latency), good > poor higher is better (availability);
-    a budget (good == poor) is an upper limit unless higher_is_better is set.
-    """
-
-    good: float
-    poor: float
-    higher_is_better: bool = False
-
-    @model_validator(mode="after")
-    def _direction(self) -> Threshold:
-        if self.good != self.poor:
-            self.higher_is_better = self.good > self.poor
-        return self
 
 
 def _as_threshold(value: Any) -> Any:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from readiness import __version__
 from readiness.config import VerdictPolicy, Waiver
-from readiness.core.model import CheckResult, ComponentResult, GateResult, Outcome
+from readiness.core.model import CheckMeta, CheckResult, ComponentResult, GateResult, Outcome
 from readiness.core.scoring import (
     SCORING_VERSION,
     component_readiness,
@@ -23,7 +23,6 @@ from readiness.core.scoring import (
     overall_readiness,
 )
 from readiness.core.waivers import apply_waivers
-from readiness.plugin.recorder import CheckMeta
 
 
 @dataclass(frozen=True)

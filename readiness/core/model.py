@@ -10,8 +10,37 @@ import enum
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from readiness.core.thresholds import FailAt, Threshold
+
 # Bumped when readiness.json changes shape (tools outside the project read it).
 SCHEMA_VERSION = "1.0.0"
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a binary check should have seen (its threshold in readiness.json: {"expected": v})."""
+
+    value: Any
+
+
+def threshold_from_json(data: Any) -> Threshold | Expected | None:
+    """A threshold as readiness.json writes it, typed again: {good, poor[, higher_is_better]}
+    is a Threshold, {"expected": v} an Expected."""
+    if data is None or isinstance(data, Threshold | Expected):
+        return data
+    if isinstance(data, dict) and {"good", "poor"} <= set(data):
+        return Threshold.model_validate(data)
+    if isinstance(data, dict) and set(data) == {"expected"}:
+        return Expected(data["expected"])
+    raise ValueError(f"not a threshold: {data!r} (want {{good, poor}} or {{expected}})")
+
+
+def threshold_to_json(threshold: Threshold | Expected | None) -> dict[str, Any] | None:
+    if isinstance(threshold, Threshold):
+        return threshold.model_dump()
+    if isinstance(threshold, Expected):
+        return {"expected": threshold.value}
+    return None
 
 
 class Outcome(enum.StrEnum):
@@ -44,6 +73,19 @@ class Risk(enum.StrEnum):
     HIGH = "HIGH"
 
 
+@dataclass(frozen=True)
+class CheckMeta:
+    """What is known about a check before it runs (Lighthouse's audit `meta`)."""
+
+    id: str
+    component: str
+    title: str
+    blocking: bool
+    weight: float
+    observes: tuple[str, ...] = ()  # fixtures holding the observations the check judges
+    fail_at: FailAt = "poor"  # where a blocking metric fails: at poor, or already past good
+
+
 @dataclass
 class Evidence:
     """One piece of proof behind a check: a text, a URL, a JSON blob, an image or HTML file."""
@@ -63,7 +105,7 @@ class CheckResult:
     score: float | None = None  # in [0, 1]; None when the check did not run
     value: Any = None  # what was measured
     unit: str | None = None
-    threshold: dict[str, Any] | None = None  # e.g. {"good": 500, "poor": 2000} or {"expected": 200}
+    threshold: Threshold | Expected | None = None  # typed from gates.yaml to the JSON writer
     blocking: bool = False
     weight: float = 1.0
     message: str = ""  # one line: why it passed, failed, errored or was skipped
@@ -71,6 +113,10 @@ class CheckResult:
     samples: list[float] = field(default_factory=list)  # repeated measurements: feed the spread
     waiver: dict[str, Any] | None = None  # the waiver that applied (or expired), if any
     duration_s: float = 0.0
+
+    def __post_init__(self) -> None:
+        # Built from readiness.json's form too (a report re-rendered, a test's literal).
+        self.threshold = threshold_from_json(self.threshold)
 
     @classmethod
     def gap(cls, check_id: str, component: str, title: str, message: str) -> CheckResult:
@@ -80,6 +126,7 @@ class CheckResult:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["outcome"] = self.outcome.value
+        data["threshold"] = threshold_to_json(self.threshold)
         return data
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from readiness.core.model import CheckResult, ComponentResult, Confidence, Outcome, Risk, Verdict
+from readiness.core.thresholds import Threshold
 
 SCORING_VERSION = "1"
 
@@ -165,11 +166,10 @@ def score_spread(check: CheckResult) -> float | None:
     repeated measurements or no good/poor threshold. Measuring spread on the score, not on the
     raw value, keeps loopback timings (1 ms +- 50 %) from looking unstable when no sample comes
     near a threshold, and exposes samples that straddle one."""
-    threshold = check.threshold or {}
-    if len(check.samples) < 2 or "good" not in threshold or "poor" not in threshold:
+    threshold = check.threshold
+    if len(check.samples) < 2 or not isinstance(threshold, Threshold):
         return None
-    good, poor = float(threshold["good"]), float(threshold["poor"])
-    higher = bool(threshold.get("higher_is_better", False))
+    good, poor, higher = threshold.good, threshold.poor, threshold.higher_is_better
     scores = [
         metric_score(_quantile(check.samples, q), good, poor, higher_is_better=higher)
         for q in (0.25, 0.75)

@@ -20,29 +20,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from readiness.config import FailAt, Threshold
-from readiness.core.model import CheckResult, Evidence, Outcome
+from readiness.config import Threshold
+from readiness.core.model import CheckMeta, CheckResult, Evidence, Expected, Outcome
 from readiness.core.observation import Observation, first_failure, flatten
 from readiness.core.scoring import judged_outcome, metric_outcome, metric_score
-
-
-@dataclass(frozen=True)
-class CheckMeta:
-    """What is known about a check before it runs (Lighthouse's audit `meta`)."""
-
-    id: str
-    component: str
-    title: str
-    blocking: bool
-    weight: float
-    observes: tuple[str, ...] = ()  # fixtures holding the observations the check judges
-    fail_at: FailAt = "poor"  # where a blocking metric fails: at poor, or already past good
-
 
 NOT_APPLICABLE = "readiness_not_applicable"
 
@@ -124,9 +109,7 @@ class CheckRecorder:
         score = metric_score(value, threshold.good, threshold.poor, higher_is_better=higher)
         if not message:
             message = _metric_message(value, threshold, unit)
-        return self._record(
-            outcome, score, value, unit, threshold.model_dump(), message, evidence, samples
-        )
+        return self._record(outcome, score, value, unit, threshold, message, evidence, samples)
 
     def expect(
         self,
@@ -142,7 +125,7 @@ class CheckRecorder:
         outcome = judged_outcome(bool(passed), self.meta.blocking)
         if not message:
             message = f"got {value!r}" + ("" if passed else f", expected {expected!r}")
-        threshold = None if expected is None else {"expected": expected}
+        threshold = None if expected is None else Expected(expected)
         return self._record(
             outcome, 1.0 if passed else 0.0, value, unit, threshold, message, evidence
         )
@@ -166,7 +149,7 @@ class CheckRecorder:
         score: float | None,
         value: Any,
         unit: str | None,
-        threshold: dict[str, Any] | None,
+        threshold: Threshold | Expected | None,
         message: str,
         evidence: Iterable[Evidence],
         samples: Sequence[float] = (),
