@@ -79,3 +79,10 @@ def format_threshold(threshold: dict[str, Any] | None, unit: str | None = None) 
 
 def format_seconds(seconds: float | None) -> str:
     return NOT_MEASURED if seconds is None else f"{seconds:.1f} s"
+
+
+def outcome_label(check: dict[str, Any]) -> str:
+    """A check's outcome as every writer names it: a warned blocking check (a metric between
+    its good and poor lines) says it blocks, so it is never read as advisory."""
+    outcome = str(check.get("outcome", "")).upper()
+    return f"{outcome} (blocking)" if outcome == "WARNED" and check.get("blocking") else outcome

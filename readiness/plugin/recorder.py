@@ -45,9 +45,10 @@ class NotObserved(Exception):
     """Ends a check whose observation failed: it is recorded as errored, unjudged."""
 
 
+NOTHING = "nothing was observed"
 NOTHING_OBSERVED = (
-    "nothing was observed: the check judged no observation (declare them with observes= on"
-    " its marker, or hand them to check.observe)"
+    f"{NOTHING}: the check judged no observation (declare them with observes= on its marker,"
+    " or hand them to check.observe)"
 )
 
 

@@ -8,7 +8,7 @@ import pytest
 from readiness.core.model import CheckResult, Outcome
 from readiness.core.waivers import apply_waivers
 from readiness.plugin.outcomes import STATUS, align_report, normalise, safe_text
-from readiness.plugin.recorder import NOTHING_OBSERVED, NotObserved
+from readiness.plugin.recorder import NOTHING, NotObserved
 from readiness.plugin.stash import (
     BROKEN_KEY,
     DONE_KEY,
@@ -56,7 +56,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     except NotObserved:
         return True  # recorded as errored; the judgement is never called
     if not recorder.observations:
-        recorder.no_data(f"{NOTHING_OBSERVED.split(':')[0]}: {', '.join(meta.observes)} held none")
+        recorder.no_data(f"{NOTHING}: {', '.join(meta.observes)} held none")
         return True
     return None
 

@@ -91,11 +91,15 @@ def _testcase(suite: ET.Element, comp: dict[str, Any], check: dict[str, Any]) ->
     elif outcome == "skipped":
         ET.SubElement(case, "skipped", message=clean(check.get("message", "")))
     elif outcome in ("warned", "waived"):
-        why = (
-            "WARNED: non-blocking check below its threshold; does not fail the gate."
-            if outcome == "warned"
-            else "WAIVED: failure covered by a waiver; does not fail the gate."
-        )
+        if outcome == "waived":
+            why = "WAIVED: failure covered by a waiver; does not fail the gate."
+        elif check.get("blocking"):
+            why = (
+                "WARNED (blocking): between its good and poor lines; does not fail the gate"
+                " (fail_at: good in gates.yaml would)."
+            )
+        else:
+            why = "WARNED: non-blocking check below its threshold; does not fail the gate."
         ET.SubElement(case, "system-out").text = clean(why + "\n") + _detail(check)
     return outcome
 

@@ -17,6 +17,7 @@ from readiness.core.formatting import (
     format_seconds,
     format_threshold,
     format_value,
+    outcome_label,
 )
 
 __all__ = ["md", "render_summary", "write_summary"]
@@ -117,7 +118,7 @@ def _attention(result: dict[str, Any]) -> list[str]:
     for c in flagged:
         unit = c.get("unit")
         lines.append(
-            f"| {md(c['outcome'].upper())} | {md(c.get('title', ''))} ({md(c['id'])})"
+            f"| {md(outcome_label(c))} | {md(c.get('title', ''))} ({md(c['id'])})"
             f" | {md(format_value(c.get('value'), unit))}"
             f" | {md(format_threshold(c.get('threshold'), unit))} | {md(c.get('message', ''))} |"
         )

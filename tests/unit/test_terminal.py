@@ -40,3 +40,11 @@ def test_every_writer_shows_a_figure_the_same_way() -> None:
 
     assert terminal.percent(89.96) == formatting.format_percent(89.96) == "89.9%"
     assert markdown.format_percent is html.format_percent is formatting.format_percent
+
+
+def test_a_warned_blocking_check_says_it_blocks() -> None:
+    from readiness.core.formatting import outcome_label
+
+    assert outcome_label({"outcome": "warned", "blocking": True}) == "WARNED (blocking)"
+    assert outcome_label({"outcome": "warned", "blocking": False}) == "WARNED"
+    assert outcome_label({"outcome": "failed", "blocking": True}) == "FAILED"
