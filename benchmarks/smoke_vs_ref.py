@@ -28,9 +28,9 @@ def one_run(tree: Path, report_dir: Path) -> float:
     env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "NO_COLOR": "1"}
     env.pop("READINESS_TARGET", None)
     start = time.perf_counter()
+    command = [sys.executable, "-m", "readiness", "--component", "smoke", "--demo", "healthy"]
     proc = subprocess.run(
-        [sys.executable, "-m", "readiness", "--component", "smoke", "--demo", "healthy", "-q"]
-        + ["--report-dir", str(report_dir)],
+        [*command, "-q", "--report-dir", str(report_dir)],
         cwd=tree,
         capture_output=True,
         text=True,

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -62,6 +62,8 @@ from readiness.plugin.recorder import (
     not_applicable,
 )
 from readiness.plugin.stash import GATE_KEY, META_KEY, RECORDER_KEY, gate_run
+
+F = TypeVar("F", bound=Callable[..., object])
 
 __all__ = [
     "GATE_KEY",
@@ -121,11 +123,12 @@ def check(
     blocking: bool | None = None,
     weight: float = 1.0,
     probe: bool = False,
-) -> pytest.MarkDecorator:
-    """The check marker (the same as ``@pytest.mark.check(...)``, with its keys checked).
+) -> Callable[[F], F]:
+    """The check marker (``@pytest.mark.check(...)``, with its keys checked).
 
     - ``check_id``: the stable id, ``component.name`` (default: the test's name);
-    - ``observes``: the fixture(s) holding the observations the check judges;
+    - ``observes``: the fixture(s) holding the observations the check judges; they are
+      requested for the check (it need not take them as arguments unless its body uses them);
     - ``applies``: when the check is planned at all (default: always);
     - ``blocking``: the suite's default for this check (gates.yaml's ``checks:`` wins);
     - ``probe``: run before every other check (a reachability probe).
@@ -139,7 +142,14 @@ def check(
     if blocking is not None:
         kwargs["blocking"] = blocking
     args = (check_id,) if check_id is not None else ()
-    return pytest.mark.check(*args, **kwargs)
+    mark = pytest.mark.check(*args, **kwargs)
+    uses = pytest.mark.usefixtures(*names)
+
+    def decorate(function: F) -> F:
+        # The engine reads the observations from the item's fixtures: request them.
+        return uses(mark(function)) if names else mark(function)
+
+    return decorate
 
 
 def component_for(config: pytest.Config, suite_dir: Path) -> Component | None:

@@ -43,12 +43,13 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     if not meta.observes:
         return None
     recorder = pyfuncitem.stash.get(RECORDER_KEY, None)
+    # readiness.suite.check requests the declared fixtures; a bare pytest.mark.check does not.
     missing = [n for n in meta.observes if n not in pyfuncitem.funcargs]
     if recorder is None or missing:
         raise ContractError(
             f"observes={list(meta.observes)}: the check must take "
             + ", ".join(["check", *missing] if recorder is None else missing)
-            + " as argument(s)"
+            + " as argument(s), or be marked with readiness.suite.check"
         )
     try:
         for name in meta.observes:

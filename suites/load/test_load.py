@@ -160,9 +160,7 @@ def _percentile(check, results: LoadResults, latency: Found, key: str, load: Com
     observes=LATENCY,
     applies=configured("p50_ms"),
 )
-def test_p50(
-    check, load: Component, load_results: LoadResults, load_requests: Found, load_latency: Found
-) -> None:
+def test_p50(check, load: Component, load_results: LoadResults, load_latency: Found) -> None:
     _percentile(check, load_results, load_latency, "p50_ms", load)
 
 
@@ -172,9 +170,7 @@ def test_p50(
     observes=LATENCY,
     applies=configured("p95_ms"),
 )
-def test_p95(
-    check, load: Component, load_results: LoadResults, load_requests: Found, load_latency: Found
-) -> None:
+def test_p95(check, load: Component, load_results: LoadResults, load_latency: Found) -> None:
     _percentile(check, load_results, load_latency, "p95_ms", load)
 
 
@@ -184,9 +180,7 @@ def test_p95(
     observes=LATENCY,
     applies=configured("p99_ms"),
 )
-def test_p99(
-    check, load: Component, load_results: LoadResults, load_requests: Found, load_latency: Found
-) -> None:
+def test_p99(check, load: Component, load_results: LoadResults, load_latency: Found) -> None:
     _percentile(check, load_results, load_latency, "p99_ms", load)
 
 
@@ -219,8 +213,6 @@ def test_endpoint_p50(
     load: Component,
     endpoint: Endpoint,
     load_results: LoadResults,
-    load_requests: Found,
-    load_latency: Found,
     endpoint_latency: list[Observed[EntryStats]],
 ) -> None:
     _endpoint_percentile(check, load_results, endpoint, endpoint_latency, "p50_ms", load)
@@ -237,8 +229,6 @@ def test_endpoint_p95(
     load: Component,
     endpoint: Endpoint,
     load_results: LoadResults,
-    load_requests: Found,
-    load_latency: Found,
     endpoint_latency: list[Observed[EntryStats]],
 ) -> None:
     _endpoint_percentile(check, load_results, endpoint, endpoint_latency, "p95_ms", load)
@@ -255,8 +245,6 @@ def test_endpoint_p99(
     load: Component,
     endpoint: Endpoint,
     load_results: LoadResults,
-    load_requests: Found,
-    load_latency: Found,
     endpoint_latency: list[Observed[EntryStats]],
 ) -> None:
     _endpoint_percentile(check, load_results, endpoint, endpoint_latency, "p99_ms", load)

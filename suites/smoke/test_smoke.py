@@ -197,7 +197,7 @@ def test_json(check, endpoint: Endpoint, observed: Observation) -> None:
     observes="observed",
     applies=on_endpoints(lambda e: e.max_redirects is not None or e.final_url is not None),
 )
-def test_redirects(check, endpoint: Endpoint, observed: Observation, target: str) -> None:
+def test_redirects(check, endpoint: Endpoint, observed: Observation) -> None:
     problems = []
     if endpoint.max_redirects is not None and len(observed.chain) > endpoint.max_redirects:
         problems.append(f"{len(observed.chain)} redirects (at most {endpoint.max_redirects})")
