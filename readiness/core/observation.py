@@ -35,6 +35,10 @@ class Observation(Protocol):
         ...
 
 
+# An observation may also carry ``evidence`` (a list of Evidence): what explains its failure
+# (a tool's last output lines, the command it ran). The check it leaves errored shows it.
+
+
 @dataclass(frozen=True)
 class Observed(Generic[T]):
     """A generic observation: ``data`` when observed, ``failure`` when not."""
@@ -100,9 +104,12 @@ def latency_failure(failed_requests: int, total: int) -> str | None:
     return None
 
 
+def first_failed(observations: Iterable[Observation]) -> Observation | None:
+    """The first failed observation, or None when all were observed."""
+    return next((item for item in observations if item.failure is not None), None)
+
+
 def first_failure(observations: Iterable[Observation]) -> str | None:
     """'subject: reason' of the first failed observation, or None when all were observed."""
-    for item in observations:
-        if item.failure is not None:
-            return f"{item.subject}: {item.failure}"
-    return None
+    item = first_failed(observations)
+    return None if item is None else f"{item.subject}: {item.failure}"

@@ -26,7 +26,7 @@ import pytest
 
 from readiness.config import Threshold
 from readiness.core.model import CheckMeta, CheckResult, Evidence, Expected, Outcome
-from readiness.core.observation import Observation, first_failure, flatten
+from readiness.core.observation import Observation, first_failed, flatten
 from readiness.core.scoring import judged_outcome, metric_outcome, metric_score
 
 NOT_APPLICABLE = "readiness_not_applicable"
@@ -74,9 +74,10 @@ class CheckRecorder:
         is recorded as errored with its reason and the test ends here (NotObserved)."""
         found = [o for v in values for o in flatten(v, "check.observe()")]
         self.observations += found
-        reason = first_failure(found)
-        if reason is not None:
-            self.no_data(f"not observed: {reason}")
+        failed = first_failed(found)
+        if failed is not None:
+            reason = f"{failed.subject}: {failed.failure}"
+            self.no_data(f"not observed: {reason}", evidence=getattr(failed, "evidence", ()))
             raise NotObserved(reason)
 
     def attach(self, *items: Evidence) -> None:

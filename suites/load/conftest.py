@@ -117,6 +117,11 @@ class LoadResults:
         return self.error
 
     @property
+    def evidence(self) -> list[Evidence]:
+        """What explains a failed run, shown on every check it leaves errored."""
+        return run_failure_evidence(self) if self.error else []
+
+    @property
     def measured(self) -> bool:
         """Locust ran and its statistics were read (what the derived observations need)."""
         return self.skipped is None and self.error is None and self.total is not None
@@ -203,14 +208,6 @@ def load_results(gate: GateRun, load: Component, request: pytest.FixtureRequest)
     if results.total is not None and results.total.requests:
         gate.note("load", _summary(results))
     return results
-
-
-@pytest.fixture(autouse=True)
-def _run_failure_evidence(check, load_results: LoadResults) -> None:
-    """A check ended as errored by a failed run still shows why: the evidence is attached
-    before the engine hands the check its observations (and stops it at the failed one)."""
-    if load_results.error:
-        check.attach(*run_failure_evidence(load_results))
 
 
 @pytest.fixture(scope="session")
