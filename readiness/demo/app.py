@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import functools
 import hmac
-import json
 import logging
-import secrets
 import threading
 import traceback
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from http import HTTPStatus
-from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 from wsgiref.types import StartResponse, WSGIEnvironment
 
 from jinja2 import Environment, FileSystemLoader
+
+from readiness.demo.web import (
+    Request,
+    Response,
+    Route,
+    SessionStore,
+    json_response,
+    redirect,
+    static_route,
+)
 
 MODES = ("healthy", "broken")
 VERSION = "1.4.2"
@@ -74,87 +78,6 @@ STATIC_TYPES = {
     ".png": "image/png",
 }
 STATIC_CACHE = "public, max-age=86400"
-HTML = "text/html; charset=utf-8"
-MAX_FORM_BYTES = 16 * 1024
-MAX_SESSIONS = 10_000  # load tests log in repeatedly; keep memory bounded
-
-
-@dataclass(frozen=True)
-class Request:
-    """The parts of a WSGI environ the handlers need."""
-
-    environ: WSGIEnvironment
-
-    @property
-    def method(self) -> str:
-        return str(self.environ.get("REQUEST_METHOD", "GET")).upper()
-
-    @property
-    def path(self) -> str:
-        return str(self.environ.get("PATH_INFO", "") or "/")
-
-    @property
-    def https(self) -> bool:
-        return self.environ.get("wsgi.url_scheme") == "https"
-
-    def cookie(self, name: str) -> str | None:
-        try:
-            jar = SimpleCookie(str(self.environ.get("HTTP_COOKIE", "")))
-        except CookieError:
-            return None  # a malformed Cookie header is the client's problem, not a 500
-        morsel = jar.get(name)
-        return morsel.value if morsel else None
-
-    def form(self) -> dict[str, str]:
-        """Decode an urlencoded body (first value per field), capped at MAX_FORM_BYTES."""
-        try:
-            length = int(self.environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        body = self.environ["wsgi.input"].read(min(max(length, 0), MAX_FORM_BYTES))
-        fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-        return {key: values[0] for key, values in fields.items()}
-
-
-@dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    content_type: str = HTML
-    cache_control: str = "no-cache"
-    headers: list[tuple[str, str]] = field(default_factory=list)
-
-
-Handler = Callable[[Request], Response]
-
-
-@dataclass(frozen=True)
-class Route:
-    handler: Handler
-    methods: tuple[str, ...] = ("GET", "HEAD")
-
-
-class _SessionStore:
-    """Session token -> user name, thread-safe (the server runs handlers concurrently)."""
-
-    def __init__(self, limit: int = MAX_SESSIONS) -> None:
-        self._limit = limit
-        self._sessions: OrderedDict[str, str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def create(self, user: str) -> str:
-        token = secrets.token_urlsafe(32)
-        with self._lock:
-            self._sessions[token] = user
-            while len(self._sessions) > self._limit:
-                self._sessions.popitem(last=False)
-        return token
-
-    def user(self, token: str | None) -> str | None:
-        if not token:
-            return None
-        with self._lock:
-            return self._sessions.get(token)
 
 
 def _load_static() -> dict[str, Response]:
@@ -183,16 +106,6 @@ def _leaked_traceback() -> Response:
     return Response(500, text.encode(), "text/plain; charset=utf-8")
 
 
-def _json(payload: object) -> Response:
-    return Response(200, json.dumps(payload).encode(), "application/json")
-
-
-def _redirect(
-    status: int, location: str, *extra: tuple[str, str], cache_control: str = "no-cache"
-) -> Response:
-    return Response(status, cache_control=cache_control, headers=[("Location", location), *extra])
-
-
 class DemoApp:
     """The WSGI callable returned by ``create_app``."""
 
@@ -202,7 +115,7 @@ class DemoApp:
         self.slow_s = slow_s
         # Set by close(); lets a deliberately slow request end early so servers stop fast.
         self._closing = threading.Event()
-        self._sessions = _SessionStore()
+        self._sessions = SessionStore()
         self._templates = Environment(
             loader=FileSystemLoader(_HERE / "templates"),
             autoescape=True,
@@ -217,12 +130,12 @@ class DemoApp:
             "/products": Route(self._products),
             "/login": Route(self._login, ("GET", "HEAD", "POST")),
             "/account": Route(self._account),
-            "/old-home": Route(lambda _req: _redirect(301, "/")),
+            "/old-home": Route(lambda _req: redirect(301, "/")),
             "/api/health": Route(self._health),
             "/api/products": Route(self._api_products),
         }
         for path, response in _load_static().items():
-            routes[path] = Route(functools.partial(_static, response))
+            routes[path] = Route(functools.partial(static_route, response))
         if self.broken:
             git_head = Response(200, BROKEN_GIT_HEAD, "text/plain; charset=utf-8")
             routes["/.git/HEAD"] = Route(lambda _req: git_head)
@@ -328,12 +241,12 @@ class DemoApp:
         )
 
     def _health(self, _request: Request) -> Response:
-        return _json({"status": "ok", "version": VERSION, "mode": self.mode})
+        return json_response({"status": "ok", "version": VERSION, "mode": self.mode})
 
     def _api_products(self, _request: Request) -> Response:
         if self.broken:
             return _leaked_traceback()
-        return _json({"products": list(PRODUCTS)})
+        return json_response({"products": list(PRODUCTS)})
 
     def _login(self, request: Request) -> Response:
         if request.method != "POST":
@@ -345,7 +258,7 @@ class DemoApp:
             return self._login_page(401, request, error="Incorrect username or password.")
         token = self._sessions.create(DEMO_USER)
         cookie = self._session_cookie(request, token)
-        return _redirect(303, "/account", cookie, cache_control="no-store")
+        return redirect(303, "/account", cookie, cache_control="no-store")
 
     def _login_page(self, status: int, request: Request, error: str = "") -> Response:
         response = self._page(
@@ -357,7 +270,7 @@ class DemoApp:
     def _account(self, request: Request) -> Response:
         user = self._sessions.user(request.cookie(_cookie_name(request)))
         if user is None:
-            return _redirect(303, "/login", cache_control="no-store")
+            return redirect(303, "/login", cache_control="no-store")
         response = self._page(
             200, "account.html", request, title="Account", heading="Your account", username=user
         )
@@ -403,8 +316,3 @@ def create_app(mode: str = "healthy", *, slow_s: float = 1.5) -> DemoApp:
     if slow_s < 0:
         raise ValueError(f"slow_s must be >= 0, got {slow_s}")
     return DemoApp(mode, slow_s)
-
-
-def _static(response: Response, _request: object) -> Response:
-    """A static file's route: the same prepared answer for every request."""
-    return response
