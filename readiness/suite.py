@@ -44,6 +44,7 @@ from readiness.config.suite_settings import SuiteSettings, ThresholdSpec, Undecl
 from readiness.core import evidence
 from readiness.core.model import CheckResult, Evidence
 from readiness.core.observation import (
+    MOST_FAILED,
     Observation,
     Observed,
     failed,
@@ -68,6 +69,7 @@ F = TypeVar("F", bound=Callable[..., object])
 __all__ = [
     "GATE_KEY",
     "META_KEY",
+    "MOST_FAILED",
     "NOT_APPLICABLE",
     "RECORDER_KEY",
     "BrowserSession",

@@ -85,17 +85,16 @@ def flatten(value: Any, name: str = "value") -> list[Observation]:
 
 # Share of failed requests above which the successful ones no longer describe the service:
 # the few that got through are not its latency, they are what survived its collapse.
-MOSTLY_FAILED = 0.5
+MOST_FAILED = 0.5
 
 
 def latency_failure(failed_requests: int, total: int) -> str | None:
     """Why latency cannot be judged from a batch of requests, or None when it can: latency
-    is taken over successful requests only, and only while they are most of them."""
+    is taken over successful requests only, and only while they are most of them (the few
+    that succeeded while most failed would pass a collapsing target as fast)."""
     if total <= 0:
         return "latency not judged: no request was made"
-    if failed_requests >= total:
-        return f"latency not judged: all {total} requests failed"
-    if failed_requests / total > MOSTLY_FAILED:
+    if failed_requests > total * MOST_FAILED:
         share = failed_requests / total
         return (
             f"latency not judged: {failed_requests} of {total} requests failed ({share:.2%});"

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from readiness.suite import (
+    MOST_FAILED,
     Component,
     Evidence,
     GateRun,
@@ -39,7 +40,6 @@ from .locustfile import SECRET_PREFIX, render, scenario_dict
 from .runner import LoadPlan, LoadRun, MasterSpec, free_port, load_refusal, run_locust
 from .settings import Endpoint, Settings
 from .stats import (
-    MOST_FAILED,
     EntryStats,
     Failure,
     HistoryRow,

@@ -25,12 +25,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from readiness.suite import latency_failure as judge_latency
+
 AGGREGATED = "Aggregated"
+
+
 # A run (or an endpoint) in which more than this share of the requests failed has no latency
 # worth judging: the few that succeeded describe a collapse, not the service.
-MOST_FAILED = 0.5
-
-
 def percentile(histogram: Mapping[int, int], share: float) -> float | None:
     """Locust's own percentile rule over a response-time histogram (the same figure as its
     reports when given its histogram): the smallest bucket with more than ``share`` of the
@@ -79,16 +80,13 @@ class EntryStats:
 
 
 def latency_failure(entry: EntryStats) -> str | None:
-    """Why ``entry``'s latency cannot be judged (None: it can). Percentiles of the few requests
-    that succeeded while most failed would pass a collapsing target as fast."""
+    """Why ``entry``'s latency cannot be judged (None: it can): the engine's rule for a batch
+    of requests, then what only a Locust run can lack (its successes' response times)."""
     if entry.requests == 0:
         return "no request completed"
-    if entry.failures > entry.requests * MOST_FAILED:
-        return (
-            f"latency not judged: {entry.failures} of {entry.requests} requests failed"
-            f" ({entry.failures / entry.requests:.2%}); the successful ones do not describe"
-            " the service"
-        )
+    most_failed = judge_latency(entry.failures, entry.requests)
+    if most_failed is not None:
+        return most_failed
     if entry.successes is None:
         return "the successful requests' response times were not recorded (no successes.json)"
     if entry.succeeded == 0:

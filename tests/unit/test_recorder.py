@@ -51,3 +51,16 @@ def test_a_verdict_without_observation_is_errored() -> None:
 def test_something_that_is_not_an_observation_is_named() -> None:
     with pytest.raises(NotAnObservation, match="a dict, not an observation"):
         recorder().observe({"status": 200})
+
+
+def test_api_latency_is_not_judged_when_most_requests_failed() -> None:
+    from suites.performance.conftest import ApiTiming
+    from suites.performance.settings import ApiEndpoint
+
+    endpoint = ApiEndpoint(path="/api", requests=20)
+    collapsed = ApiTiming(endpoint, [3.0] * 5, {"HTTP 500": 15})
+    assert collapsed.failure == (
+        "latency not judged: 15 of 20 requests failed (75.00%); the successful ones do not"
+        " describe the service"
+    )
+    assert ApiTiming(endpoint, [3.0] * 15, {"HTTP 500": 5}).failure is None
