@@ -27,7 +27,8 @@ from readiness.suite import (
     evidence,
 )
 
-from .conftest import PERCENTILES, LoadResults, commands_evidence, endpoint_threshold
+from .conftest import endpoint_threshold
+from .results import PERCENTILES, LoadResults, commands_evidence
 from .settings import Endpoint
 from .stats import EntryStats, availability, rps, slowest_s
 

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from readiness.config import load as load_gates
-from suites.load.conftest import (
+from suites.load.results import (
     LoadResults,
     endpoint_entry,
     latency_observation,

@@ -12,8 +12,9 @@ from pydantic import ValidationError
 
 from readiness.config import CheckOverride, Component, Threshold
 from readiness.suite import UndeclaredThreshold
-from suites.load.conftest import _abort_rules, endpoint_threshold
+from suites.load.conftest import endpoint_threshold
 from suites.load.locustfile import SECRET_PREFIX, render, scenario_dict
+from suites.load.plan import _abort_rules
 from suites.load.runner import LoadPlan, MasterSpec, is_loopback, load_refusal
 from suites.load.settings import Endpoint, Settings, seconds
 from suites.load.stats import (
