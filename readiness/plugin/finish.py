@@ -64,6 +64,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     except Exception as exc:  # never a missing verdict: nothing measured, the cause named
         facts.engine_errors.append(f"scoring failed: {type(exc).__name__}: {safe_text(exc)}")
         run.result = evaluate([], specs, run.config.verdict, [], facts)
+    # Imported here, not at start-up: Jinja and the writers are paid for by runs that report
+    # (not by --help, a config error or --collect-only). No import cycle is involved.
     from readiness.reports.writer import write_reports
 
     run.written = write_reports(run.result.to_dict(), run.run_dir, Path(run.options.report_dir))

@@ -147,6 +147,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def _start_demo(run: GateRun) -> None:
     """Serve the bundled demo: healthy over HTTPS with a CA made now, broken over plain HTTP
     (no HTTPS at all is one of its defects)."""
+    # Only a run that serves the demo pays for its app, templates and CA (no import cycle).
     from readiness.demo import DemoServer
     from readiness.demo.tls import DemoCA
 
