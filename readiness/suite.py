@@ -39,7 +39,7 @@ from readiness.browser.session import (
 )
 from readiness.browser.settings import MissingSecret, expand_env
 from readiness.config import Budget, Component, FailAt, OneOrMany, Threshold, require_unique
-from readiness.config.paths import UrlPath, url_path
+from readiness.core.paths import UrlPath, url_path
 from readiness.config.suite_settings import SuiteSettings, ThresholdSpec, UndeclaredThreshold
 from readiness.core import evidence
 from readiness.core.model import CheckResult, Evidence

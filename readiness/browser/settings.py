@@ -12,7 +12,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from readiness.config.paths import UrlPath
+from readiness.core.paths import UrlPath
 
 
 class _Strict(BaseModel):

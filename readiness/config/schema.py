@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from readiness.browser.settings import BrowserSettings
-from readiness.config.paths import UrlPath
+from readiness.core.paths import UrlPath
 from readiness.config.suite_settings import Budget, FailAt
 
 

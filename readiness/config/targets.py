@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from readiness.config.errors import ConfigError
-from readiness.config.paths import url_path
+from readiness.core.paths import url_path
 
 
 def check_target(target: str) -> str:

@@ -9,7 +9,7 @@ cannot see: bytes on the wire per request, and throttling.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,8 @@ from readiness.suite import (
     went_elsewhere,
 )
 
-from .metrics import Shift, Task, cumulative_layout_shift, time_to_interactive, total_blocking_time
+from .network import Network, throttle
+from .runs import PageRun, failed_run, page_run
 from .settings import Throttling
 
 # The scripts the browser runs live in js/ as package data (shipped by pyproject.toml), so they
@@ -60,96 +61,6 @@ CONFIRM_START_JS = (
 CONFIRM_END_JS = "() => window.__readinessConfirm"
 
 
-@dataclass
-class Resource:
-    url: str
-    type: str
-    bytes: int = 0
-
-
-@dataclass
-class PageRun:
-    """One page load's lab metrics (times in ms since navigation start)."""
-
-    url: str
-    status: int | None
-    ttfb: float | None
-    fcp: float | None
-    lcp: float | None
-    lcp_element: str | None
-    cls: float
-    tbt: float | None
-    dcl: float | None
-    load: float | None
-    resources: list[Resource] = field(default_factory=list)
-    wall_ms: float = 0.0
-    error: str | None = None  # why this run measured nothing (the checks become errored)
-    final: bool = False  # with error: the page would answer the same again (see _failed)
-
-    @property
-    def requests(self) -> int:
-        return len(self.resources)
-
-    @property
-    def transfer_kb(self) -> float:
-        return sum(r.bytes for r in self.resources) / 1024.0
-
-    def by_type(self) -> dict[str, tuple[int, float]]:
-        """resource type -> (requests, KiB transferred)."""
-        out: dict[str, tuple[int, float]] = {}
-        for r in self.resources:
-            count, kb = out.get(r.type, (0, 0.0))
-            out[r.type] = (count + 1, kb + r.bytes / 1024.0)
-        return out
-
-
-class _Network:
-    """Requests seen over CDP: what was transferred, and how many are still in flight."""
-
-    def __init__(self, cdp: Any) -> None:
-        self.resources: dict[str, Resource] = {}
-        self.pending: set[str] = set()
-        cdp.on("Network.requestWillBeSent", self._sent)
-        cdp.on("Network.responseReceived", self._response)
-        cdp.on("Network.loadingFinished", self._finished)
-        cdp.on("Network.loadingFailed", lambda e: self.pending.discard(e["requestId"]))
-
-    def _sent(self, event: dict[str, Any]) -> None:
-        url = event["request"]["url"]
-        if not url.startswith("data:"):
-            self.pending.add(event["requestId"])
-            self.resources.setdefault(
-                event["requestId"], Resource(url, event.get("type", "Other").lower())
-            )
-
-    def _response(self, event: dict[str, Any]) -> None:
-        resource = self.resources.get(event["requestId"])
-        if resource is not None:
-            resource.type = event.get("type", resource.type).lower()
-
-    def _finished(self, event: dict[str, Any]) -> None:
-        self.pending.discard(event["requestId"])
-        resource = self.resources.get(event["requestId"])
-        if resource is not None:
-            resource.bytes = int(event.get("encodedDataLength", 0))
-
-
-def _throttle(cdp: Any, profile: Throttling) -> None:
-    if profile.cpu_slowdown > 1:
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": profile.cpu_slowdown})
-    if profile.latency_ms or profile.download_kbps or profile.upload_kbps:
-        cdp.send(
-            "Network.emulateNetworkConditions",
-            {
-                "offline": False,
-                "latency": profile.latency_ms,
-                # CDP wants bytes per second; -1 disables the limit.
-                "downloadThroughput": profile.download_kbps * 1024 / 8 or -1,
-                "uploadThroughput": profile.upload_kbps * 1024 / 8 or -1,
-            },
-        )
-
-
 # A page that never goes quiet (polling, animation, a long-lived request) is observed this long
 # after load at most, so one busy page cannot cost runs x timeout_s.
 MAX_OBSERVE_AFTER_LOAD_S = 5.0
@@ -173,7 +84,7 @@ class _Tab:
 
     context: Any
     page: Any
-    network: _Network
+    network: Network
     signed_out: bool = False  # opened without the session's cookies (browser.signed_out)
 
 
@@ -246,9 +157,9 @@ class PageLoader:
             context.add_init_script(OBSERVERS_JS)
             page = context.new_page()
             cdp = context.new_cdp_session(page)
-            network = _Network(cdp)
+            network = Network(cdp)
             cdp.send("Network.enable")
-            _throttle(cdp, profile)
+            throttle(cdp, profile)
         except Exception:
             context.close()
             raise
@@ -275,25 +186,25 @@ class PageLoader:
                 response = tab.page.goto(url, wait_until="load")
             except Exception as exc:
                 failure = load_failure(exc)
-                return _failed(url, failure.reason, final=failure.final), False
+                return failed_run(url, failure.reason, final=failure.final), False
             status = response.status if response is not None else None
             why = not_a_page(status, response.headers.get("content-type") if response else None)
             if why:
-                return _failed(url, f"page answered {why}: not timed", status, final=True), False
+                return failed_run(url, f"page answered {why}: not timed", status, final=True), False
             elsewhere = self.session.ended_elsewhere(tab.page, path)
             if elsewhere:
-                return _failed(url, elsewhere, status, final=True), False
+                return failed_run(url, elsewhere, status, final=True), False
             loaded = tab.page.url
             try:
                 data, disturbed = self._observe(tab, overlap)
             except PageNotResponding as exc:  # it would be again: not loaded `runs` times
-                return _failed(url, f"page not observed: {exc}", status, final=True), False
+                return failed_run(url, f"page not observed: {exc}", status, final=True), False
             except Exception as exc:  # the page navigated away (or crashed) while observed
                 elsewhere = went_elsewhere(tab.page, exc, loaded)
                 if elsewhere:
-                    return _failed(url, elsewhere, status, final=True), False
-                return _failed(url, f"page not observed: {first_line(exc)}", status), False
-            run = _page_run(url, status, data, list(tab.network.resources.values()))
+                    return failed_run(url, elsewhere, status, final=True), False
+                return failed_run(url, f"page not observed: {first_line(exc)}", status), False
+            run = page_run(url, status, data, list(tab.network.resources.values()))
             run.wall_ms = (time.perf_counter() - started) * 1000
             return run, disturbed
         finally:
@@ -324,7 +235,7 @@ def measure(session: BrowserSession, path: str, profile: Throttling, settle_ms: 
         return loader.measure(path)
 
 
-def _settle(page: Any, network: _Network, settle_ms: int, deadline: float) -> dict[str, Any]:
+def _settle(page: Any, network: Network, settle_ms: int, deadline: float) -> dict[str, Any]:
     """Wait until nothing new was observed for ``settle_ms`` after load, nothing the page
     scheduled is due soon and no request is in flight (a late LCP image or long task is still
     counted), or until ``deadline`` (then ``capped`` is set)."""
@@ -340,37 +251,3 @@ def _settle(page: Any, network: _Network, settle_ms: int, deadline: float) -> di
         # A request is still in flight: when it finishes, its Resource Timing entry is
         # activity and restarts the quiet window in the page.
         page.wait_for_timeout(20)
-
-
-def _page_run(url: str, status: int | None, data: dict[str, Any], res: list[Resource]) -> PageRun:
-    tasks = [Task(t["start"], t["duration"]) for t in data["tasks"]]
-    fcp, dcl = data["fcp"], data["dcl"]
-    tbt = None
-    if fcp is not None:
-        requests = [(float(start), float(end)) for start, end in data["requests"]]
-        tti = time_to_interactive(fcp, dcl or fcp, tasks, requests)
-        tbt = total_blocking_time(tasks, fcp, tti)
-    last_lcp = data["lcp"][-1] if data["lcp"] else None
-    return PageRun(
-        url=url,
-        status=status,
-        ttfb=data["ttfb"],
-        fcp=fcp,
-        lcp=last_lcp["time"] if last_lcp else None,
-        lcp_element=(last_lcp["element"] or last_lcp["url"] or None) if last_lcp else None,
-        cls=cumulative_layout_shift(
-            [Shift(s["start"], s["value"], s["input"]) for s in data["shifts"]]
-        ),
-        tbt=tbt,
-        dcl=dcl,
-        load=data["load"],
-        resources=res,
-    )
-
-
-def _failed(url: str, reason: str, status: int | None = None, *, final: bool = False) -> PageRun:
-    """A run that measured nothing; ``final`` when loading the page again would give the
-    same answer (an error page, not HTML, the sign-in form, a redirect of its own)."""
-    return PageRun(
-        url, status, None, None, None, None, 0.0, None, None, None, error=reason, final=final
-    )
