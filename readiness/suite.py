@@ -35,11 +35,11 @@ from readiness.browser.session import (
     evaluate_within,
     first_line,
     load_failure,
+    moved_on,
     went_elsewhere,
 )
 from readiness.browser.settings import MissingSecret, expand_env
 from readiness.config import Budget, Component, FailAt, OneOrMany, Threshold, require_unique
-from readiness.core.paths import UrlPath, url_path
 from readiness.config.suite_settings import SuiteSettings, ThresholdSpec, UndeclaredThreshold
 from readiness.core import evidence
 from readiness.core.model import CheckResult, Evidence
@@ -53,6 +53,7 @@ from readiness.core.observation import (
     latency_failure,
     observed,
 )
+from readiness.core.paths import UrlPath, url_path
 from readiness.plugin.gate import GateRun
 from readiness.plugin.plan import Plan
 from readiness.plugin.recorder import (
@@ -105,6 +106,7 @@ __all__ = [
     "gate_run",
     "latency_failure",
     "load_failure",
+    "moved_on",
     "not_a_page",
     "not_applicable",
     "observed",

@@ -90,6 +90,15 @@ _INTERRUPTED = re.compile(r'interrupted by another navigation to "([^"]+)"')
 WHERE_WAIT_MS = 2000
 
 
+def moved_on(page: Any, loaded: str) -> str | None:
+    """If the page is no longer at ``loaded`` (the address it loaded at), say where it went by
+    itself; else None. A redirect after load whose new document answered the scripts run
+    since raises nothing: what they measured is that other page, not the one asked for."""
+    if urlsplit(page.url)._replace(fragment="") == urlsplit(loaded)._replace(fragment=""):
+        return None
+    return REDIRECTED.format(where=_shown(page.url))
+
+
 def went_elsewhere(page: Any, exc: Exception, loaded: str) -> str | None:
     """If ``exc``, from a script run in the page that had loaded at ``loaded``, means that the
     page navigated away by itself, say so and where to; else None."""

@@ -12,8 +12,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from readiness.browser.settings import BrowserSettings
-from readiness.core.paths import UrlPath
 from readiness.config.suite_settings import Budget, FailAt
+from readiness.core.paths import UrlPath
 
 
 class _Strict(BaseModel):

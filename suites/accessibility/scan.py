@@ -23,6 +23,7 @@ from readiness.suite import (
     evaluate_within,
     first_line,
     load_failure,
+    moved_on,
     not_a_page,
     went_elsewhere,
 )
@@ -274,6 +275,10 @@ def _finish(
 
     try:
         raw = evaluate_within(tab, limit_s, COLLECT_JS)
+        moved = moved_on(tab, result.loaded)
+        if moved:  # axe ran on the page it went on to: that is not this page's scan
+            result.error = moved
+            return
         violations = parse_violations(raw.get("violations", []))
         kept, ignored = apply_ignores(violations, result.path, ignores, matches)
         shots = (

@@ -19,6 +19,7 @@ from readiness.suite import (
     evaluate_within,
     first_line,
     load_failure,
+    moved_on,
     not_a_page,
     went_elsewhere,
 )
@@ -204,6 +205,9 @@ class PageLoader:
                 if elsewhere:
                     return failed_run(url, elsewhere, status, final=True), False
                 return failed_run(url, f"page not observed: {first_line(exc)}", status), False
+            moved = moved_on(tab.page, loaded)
+            if moved:  # the timings are of the page it went on to, not of this one
+                return failed_run(url, moved, status, final=True), False
             run = page_run(url, status, data, list(tab.network.resources.values()))
             run.wall_ms = (time.perf_counter() - started) * 1000
             return run, disturbed
