@@ -37,6 +37,26 @@ BAD_FILES: dict[str, tuple[str, dict[str, Any], int, str | None, str]] = {
         "invalid YAML",
     ),
     "yaml-tab": ("components:\n  smoke:\n\tweight: 1\n", {}, 3, None, "invalid YAML"),
+    "alias-to-itself": (
+        "components: &all\n  smoke: *all\n",
+        {},
+        1,
+        "components.smoke",
+        "an alias refers to a value that contains it (the document would be infinite)",
+    ),
+    # 2 KB that doubles at every line: millions of values once expanded.
+    "alias-bomb": (
+        "a: &a [x, x]\n"
+        + "".join(
+            f"{n}: &{n} [*{p}, *{p}]\n"
+            for p, n in zip("abcdefghijklmnopqrs", "bcdefghijklmnopqrst", strict=True)
+        )
+        + "components:\n  smoke: {weight: 1}\n",
+        {},
+        14,  # n: the first top-level key whose value takes the count past the limit
+        None,
+        "the file expands to more than 50,000 values through its aliases (an alias bomb?)",
+    ),
     "duplicate-key": (
         "components:\n  smoke: {weight: 1}\n  smoke: {weight: 2}\n",
         {},

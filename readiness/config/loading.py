@@ -66,6 +66,14 @@ def read_text(path: Path) -> str:
         ) from None
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", str(path)) from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start});"
+            " save the file as UTF-8",
+            str(path),
+            line,
+        ) from None
 
 
 def parse_yaml(path: Path, text: str) -> Source:

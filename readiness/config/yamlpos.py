@@ -8,6 +8,11 @@ import yaml
 
 Path_ = tuple[str | int, ...]
 
+# Values a gates file may expand to, aliases included. A real one has a few hundred; an
+# "alias bomb" (each alias doubling the one before) reaches millions from 2 KB, and would hang
+# the validation for minutes: it is refused before anything is built from it.
+MAX_VALUES = 50_000
+
 
 class YamlError(ValueError):
     """A YAML document could not be read; ``line`` is 1-based or None; ``field`` is the dotted
@@ -57,7 +62,7 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
         # comes first: constructing folds merge keys (<<) into the node in place.
         node = loader.get_single_node()
         if node is not None:
-            _walk(node, (), lines)
+            _walk(node, (), lines, _Walk())
         data = None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -74,8 +79,42 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
     return data, lines
 
 
-def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
+class _Walk:
+    """What the walk has seen: how many values, and which nodes enclose the current one (an
+    alias to one of those is a document that contains itself)."""
+
+    def __init__(self) -> None:
+        self.values = 0
+        self.enclosing: set[int] = set()
+
+
+def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], walk: _Walk) -> None:
+    line = node.start_mark.line + 1
+    walk.values += 1
+    if walk.values > MAX_VALUES:
+        raise YamlError(
+            f"the file expands to more than {MAX_VALUES:,} values through its aliases"
+            " (an alias bomb?); write the values out or use fewer aliases",
+            lines.get(path[:1], line),  # the top-level key whose value grew past the limit
+        )
+    if id(node) in walk.enclosing:
+        raise YamlError(
+            "an alias refers to a value that contains it (the document would be infinite)",
+            line,
+            ".".join(str(p) for p in path) or None,
+        )
+    lines.setdefault(path, line)
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        walk.enclosing.add(id(node))
+        try:
+            _walk_children(node, path, lines, walk)
+        finally:
+            walk.enclosing.discard(id(node))
+
+
+def _walk_children(
+    node: yaml.MappingNode | yaml.SequenceNode, path: Path_, lines: dict[Path_, int], walk: _Walk
+) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -89,10 +128,10 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
             seen.add(key)
             lines[(*path, key)] = key_node.start_mark.line + 1
             # The key's own line wins over its value's: errors about a value name its key.
-            _walk(value_node, (*path, key), lines)
-    elif isinstance(node, yaml.SequenceNode):
+            _walk(value_node, (*path, key), lines, walk)
+    else:
         for index, item in enumerate(node.value):
-            _walk(item, (*path, index), lines)
+            _walk(item, (*path, index), lines, walk)
 
 
 def line_for(lines: dict[Path_, int], path: Path_) -> int | None:

@@ -21,6 +21,8 @@ def _cli_env() -> dict[str, str]:
 CLI_CASES: dict[str, tuple[str | None, list[str], str]] = {
     # (gates file text or None for a missing file, extra arguments, stderr after "error: ")
     "yaml-syntax": (BAD_FILES["yaml-unclosed-bracket"][0], [], "{file}:2: invalid YAML"),
+    "alias-bomb": (BAD_FILES["alias-bomb"][0], [], "{file}:14: the file expands to more than"),
+    "alias-to-itself": (BAD_FILES["alias-to-itself"][0], [], "{file}:1: components.smoke: an"),
     "unknown-key": (
         BAD_FILES["typo-of-required-top-level-key"][0],
         [],

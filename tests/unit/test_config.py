@@ -39,6 +39,16 @@ def test_load_bad_file_names_file_line_and_field(
     assert "\n" not in str(error)
 
 
+def test_a_file_that_is_not_utf8_is_one_line_naming_the_byte(tmp_path: Path) -> None:
+    path = tmp_path / "gates.yaml"
+    path.write_bytes(b"components:\n  smoke: {weight: 1}\n# caf\xe9\n")
+    with pytest.raises(ConfigError) as caught:
+        load(path)
+    assert str(caught.value) == (
+        f"{path}:3: not UTF-8 text (byte 0xe9 at offset 38); save the file as UTF-8"
+    )
+
+
 @pytest.mark.parametrize("key", list(BrowserSettings.model_fields))
 def test_every_browser_key_under_a_component_points_to_browser(tmp_path: Path, key: str) -> None:
     # Looked up in the schema, not a list of known mistakes: each key of browser: is found.
