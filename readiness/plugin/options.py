@@ -16,6 +16,7 @@ from readiness.plugin.stash import (
     GATE_KEY,
     gate_run,
 )
+from readiness.reports.folder import ReportDirError, check_report_dir
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -97,7 +98,9 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
         return None
     try:
         run = GateRun.prepare(options)
-    except ConfigError as exc:
+        if not config.option.collectonly:  # planning writes nothing
+            check_report_dir(Path(options.report_dir))
+    except (ConfigError, ReportDirError) as exc:
         sys.stderr.write(f"readiness-gate: error: {exc}\n")
         return 2
     config.stash[GATE_KEY] = run

@@ -48,8 +48,14 @@ def write_reports(result: dict[str, Any], run_dir: Path, report_root: Path) -> d
             continue
         if name == "json":
             data = json.loads(written[name].read_text(encoding="utf-8"))
-    _point_latest(report_root, run_dir)
-    _append_history(report_root, result, run_dir)
+    for what, step in (
+        ("reports/latest", lambda: _point_latest(report_root, run_dir)),
+        ("the history line", lambda: _append_history(report_root, result, run_dir)),
+    ):
+        try:
+            step()
+        except OSError as exc:  # the run's own reports stand; the index is named, not fatal
+            sys.stderr.write(f"readiness-gate: could not write {what}: {exc}\n")
     return written
 
 
