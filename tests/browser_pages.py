@@ -150,6 +150,16 @@ PAGES: dict[str, str] = {
         "<main><h1>Moving</h1></main><script>addEventListener('load', () =>"
         " setTimeout(() => { location.href = '/clean'; }, 30));</script>",
     ),
+    # Goes on to /clean while its scan is being read (a getter on the scan's promise, which
+    # then never settles): the scan cannot finish before the page moves, however fast it is.
+    "/redirects-while-scanned": _doc(
+        "Redirects while scanned",
+        "<main><h1>Moving</h1></main><script>let scan;"
+        " Object.defineProperty(window, '__readinessAxe', {configurable: true,"
+        " set(v) { scan = v; },"
+        " get() { location.href = '/clean'; return new Promise(() => {}); }});"
+        "</script>",
+    ),
     "/refresh": _doc(
         "Refreshes",
         "<main><h1>Moving</h1></main>",

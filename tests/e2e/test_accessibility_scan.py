@@ -159,10 +159,16 @@ def test_a_page_that_redirects_itself_is_named_and_does_not_reach_the_next(
     site, tmp_path: Path
 ) -> None:
     session, _ = site
-    paths = ["/refresh", "/redirects-itself", "/a11y-bad", "/clean"]
+    # A script redirect 30 ms after load may come before or after a fast scan (both honest);
+    # this page moves while its scan is read, so it always moves during the scan.
+    paths = ["/refresh", "/redirects-while-scanned", "/a11y-bad", "/clean"]
     found, replaced = _scan_in_a_new_tab(session, paths, tmp_path)
     moved = "the page went on to /clean by itself (a script or <meta> refresh redirect)"
-    assert [r.error and r.error.split(":")[0] for r in found] == [moved, moved, None, None]
+    # A <meta> refresh may even land before the scan reads the address it loaded at: then it
+    # is a redirect of the navigation itself, named as such.
+    refreshed = found[0].error or ""
+    assert refreshed.startswith(moved) or "redirected to /clean" in refreshed, refreshed
+    assert [r.error and r.error.split(":")[0] for r in found[1:]] == [moved, None, None]
     assert {v.rule for v in found[2].violations} == EXPECTED_BAD_RULES
     assert found[3].violations == []
     assert replaced  # the tab those pages left behind
