@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -86,3 +87,23 @@ def outcome_label(check: dict[str, Any]) -> str:
     its good and poor lines) says it blocks, so it is never read as advisory."""
     outcome = str(check.get("outcome", "")).upper()
     return f"{outcome} (blocking)" if outcome == "WARNED" and check.get("blocking") else outcome
+
+
+# C0 and C1 controls but the tab, and the bidirectional overrides (text that reorders what is
+# around it): target-controlled text with an ESC sequence would recolour or rewrite the
+# terminal, and a bidi override would make a report say something else than its bytes.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE_IN_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: object, *, lines: bool = False) -> str:
+    """``text`` with every control character shown escaped (``\\x1b``, ``\\u202e``): what the
+    terminal and the reports show of text a target chose. Newlines are escaped too (one
+    message is one line), unless ``lines`` keeps a multi-line text's line breaks."""
+    pattern = _UNPRINTABLE_IN_LINES if lines else _UNPRINTABLE
+    return pattern.sub(_escape, str(text))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from readiness.core.formatting import printable
 from readiness.core.model import CheckResult, Outcome
 from readiness.core.scoring import judged_outcome
 from readiness.plugin.recorder import CheckMeta, CheckRecorder, NotObserved, UnreachableTarget
@@ -97,7 +98,8 @@ def align_report(report: pytest.TestReport, result: CheckResult) -> None:
     if outcome in (Outcome.FAILED, Outcome.ERRORED):
         report.outcome = "failed"
         if report.longrepr is None or report.passed:
-            report.longrepr = f"{result.id}: {result.message}"
+            # pytest prints this on the terminal: the target's text shown, never obeyed.
+            report.longrepr = printable(f"{result.id}: {result.message}")
     elif outcome is not Outcome.SKIPPED:  # skips come from pytest.skip: already aligned
         report.outcome = "passed"
         report.longrepr = None

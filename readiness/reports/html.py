@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from readiness.core.formatting import (
     format_number,
@@ -26,9 +27,22 @@ from readiness.core.formatting import (
     format_seconds,
     format_threshold,
     format_value,
+    printable,
 )
 
 TEMPLATES = Path(__file__).with_name("templates")
+# Bumped whenever the Environment's options below change how templates compile.
+COMPILE_OPTIONS = "finalize-printable-1"
+
+
+def _shown(value: Any) -> Any:
+    """What a template prints: strings with their control characters escaped (markup the
+    templates built stays markup; it is escaped by autoescape otherwise)."""
+    if isinstance(value, Markup):
+        return Markup(printable(value))
+    return printable(value) if isinstance(value, str) else value
+
+
 MAX_EMBED_BYTES = 5_000_000  # larger screenshots bloat the page; they are linked instead
 MAX_TEXT_CHARS = 100_000  # a huge evidence blob must not make the dashboard unusable
 _IMAGE_MIME = re.compile(r"^image/[a-z0-9.+-]+$")
@@ -45,8 +59,12 @@ def _env() -> Environment:
         # Compiling the templates cost every run ~75 ms (benchmarks/startup_caches.py); Jinja
         # keeps the compiled code in a per-user temporary directory it creates privately,
         # keyed by each template's source.
-        bytecode_cache=FileSystemBytecodeCache(),
+        # The key is the template's source alone: code compiled under other options (finalize,
+        # autoescape) would be reused as is, so the options have a version in the name.
+        bytecode_cache=FileSystemBytecodeCache(pattern=f"__readiness_{COMPILE_OPTIONS}_%s.cache"),
         autoescape=True,
+        # Every value shown has its control characters escaped before HTML escaping.
+        finalize=_shown,
         undefined=StrictUndefined,  # a typo in a template fails the tests, not silently blanks
         trim_blocks=True,
         lstrip_blocks=True,

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from readiness.core.formatting import format_score, format_threshold, format_value
+from readiness.core.formatting import format_score, format_threshold, format_value, printable
 
 # Characters XML 1.0 forbids even when escaped (C0 controls except tab/LF/CR, surrogates,
 # U+FFFE/U+FFFF). Target text can carry them, and one would make the whole file unparsable.
@@ -20,8 +20,9 @@ _ILLEGAL_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ff
 
 
 def clean(text: Any) -> str:
-    """Text safe for XML 1.0 (ElementTree escapes markup, but not illegal characters)."""
-    return _ILLEGAL_XML.sub("\ufffd", str(text))
+    """Text safe for XML 1.0 (ElementTree escapes markup, but not illegal characters), its
+    control characters shown escaped (a CI log would replay them)."""
+    return _ILLEGAL_XML.sub("\ufffd", printable(text, lines=True))
 
 
 def _seconds(value: Any) -> str:

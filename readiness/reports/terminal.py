@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from readiness.core.formatting import format_percent, format_ratio
+from readiness.core.formatting import format_percent, format_ratio, printable
 
 _VERDICT_STYLE = {
     "GO": "bold white on green",
@@ -46,12 +46,12 @@ def render(
     table = Table(title="Readiness matrix", title_justify="left", expand=True)
     rows = [
         (
-            Text(comp["name"] + (" (blocking)" if comp["blocking"] else "")),
+            Text(printable(comp["name"]) + (" (blocking)" if comp["blocking"] else "")),
             Text(f"{comp['weight']:g}"),
             Text(percent(comp["readiness"])),
             Text(comp["status"], style=_STATUS_STYLE.get(comp["status"], "")),
             Text(comp["risk"], style=_RISK_STYLE.get(comp["risk"], "")),
-            Text("; ".join(comp["notes"][:2])),
+            Text(printable("; ".join(comp["notes"][:2]))),
         )
         for comp in result["components"]
     ]
@@ -82,14 +82,14 @@ def render(
         )
     )
     for i, reason in enumerate(result["reasons"], 1):
-        console.print(Text(f"  {i}. {reason}"), soft_wrap=True)
+        console.print(Text(f"  {i}. {printable(reason)}"), soft_wrap=True)
     if result["outstanding"]:
         console.print(Text("Outstanding:"))
         for item in result["outstanding"]:
-            console.print(Text(f"  - {item}"), soft_wrap=True)
+            console.print(Text(f"  - {printable(item)}"), soft_wrap=True)
     for name in ("html", "json"):
         if name in written:
-            console.print(Text(f"{name} report: {written[name]}"), soft_wrap=True)
+            console.print(Text(f"{name} report: {printable(written[name])}"), soft_wrap=True)
     return buffer.getvalue()
 
 

@@ -75,3 +75,41 @@ def test_real_dashboard_opens_without_console_errors(run_gate, chromium) -> None
     assert watch.page.locator(".rg-verdict").first.inner_text().startswith("NO-GO")
     assert watch.page.get_by_text("smoke.status./api/products").first.is_visible()
     watch.page.close()
+
+
+# ESC sequences and a C1 CSI (headers are latin-1: a bidi override cannot travel in one).
+ESC = "\x1b[31mRED\x1b[0m\x9b2J"
+
+
+def control_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    body = b"<!doctype html><html lang=en><head><title>t</title></head><body>ok</body></html>"
+    start_response(
+        "200 OK",
+        [("Content-Type", "text/html"), ("Server", f"shop/1.2 {ESC}"), ("X-Powered-By", ESC)],
+    )
+    return [body]
+
+
+def test_control_characters_are_shown_escaped_never_written_raw(
+    run_gate, serve, tmp_path: Path
+) -> None:
+    # A version banner holding ESC sequences reaches the check's message.
+    url = serve(control_app)
+    gates = tmp_path / "controls.yaml"
+    gates.write_text(
+        f"target: {url}\ncomponents:\n  security: {{weight: 1, max_requests: 3}}\n",
+        encoding="utf-8",
+    )
+    result = run_gate("--gates", str(gates), "-rA")
+    banner = result.check("security.banner")
+    assert ESC in banner["message"]  # the data keeps what was seen...
+    assert "\\x1b[31mRED" in result.stdout  # ...the terminal shows it escaped
+    for name, text in [
+        ("stdout", result.stdout),
+        *(
+            (p.name, p.read_text(encoding="utf-8"))
+            for p in result.run_dir.iterdir()
+            if p.suffix in (".html", ".md", ".xml", ".json")
+        ),
+    ]:
+        assert "\x1b" not in text and "\x9b" not in text, name

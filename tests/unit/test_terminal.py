@@ -48,3 +48,10 @@ def test_a_warned_blocking_check_says_it_blocks() -> None:
     assert outcome_label({"outcome": "warned", "blocking": True}) == "WARNED (blocking)"
     assert outcome_label({"outcome": "warned", "blocking": False}) == "WARNED"
     assert outcome_label({"outcome": "failed", "blocking": True}) == "FAILED"
+
+
+def test_control_characters_are_shown_escaped() -> None:
+    from readiness.core.formatting import printable
+
+    assert printable("a\x1b[31mb\x9b\u202ec\nd\te") == "a\\x1b[31mb\\x9b\\u202ec\\x0ad\te"
+    assert printable("café ✓") == "café ✓"  # printable text is left alone
