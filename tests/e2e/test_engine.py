@@ -133,7 +133,10 @@ def test_terminal_words_per_outcome(engine_run) -> None:
         assert word in out
 
 
-def test_interrupt_writes_partial_report_and_exits_130(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupt_writes_partial_report_and_exits_130(tmp_path: Path, sent: int) -> None:
+    # SIGINT is Ctrl-C; SIGTERM is what CI cancellation and `timeout` send (it used to end the
+    # run at once with exit 143 and no report).
     report_dir = tmp_path / "reports"
     gates = _gates(tmp_path, f"http://127.0.0.1:{closed_port()}")
     started = tmp_path / "slow-check-started"
@@ -159,13 +162,15 @@ def test_interrupt_writes_partial_report_and_exits_130(tmp_path: Path) -> None:
     deadline = time.monotonic() + 30
     while not started.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
+    proc.send_signal(sent)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, out + err
     data = json.loads((report_dir / "latest" / "readiness.json").read_text())
     assert data["interrupted"] is True and data["exit_code"] == 130
     assert any("interrupted" in r for r in data["reasons"])
     assert data["components"][0]["checks"][0]["id"] == "engine.passes"
+    slow = next(c for c in data["components"][0]["checks"] if c["id"] == "engine.slow")
+    assert slow["outcome"] == "skipped" and "interrupted" in slow["message"]  # still planned
 
 
 def test_suite_that_fails_to_import_or_is_empty_is_a_gap(run_gate, tmp_path: Path) -> None:

@@ -553,3 +553,41 @@ endpoints: [{path: /, headers: {Authorization: Bearer s3cret-token}}]
     assert seen == {"Bearer s3cret-token"}
     leaks = [p for p in result.run_dir.rglob("*") if p.is_file() and b"s3cret" in p.read_bytes()]
     assert leaks == []
+
+
+def test_sigterm_stops_locust_and_writes_the_partial_report(serve, tmp_path: Path) -> None:
+    # SIGTERM (CI cancelling the job) used to end the gate at once with exit 143 and no
+    # report, and the Locust run it had started went on loading the target.
+    import os
+    import signal
+
+    import psutil
+    from helpers import REPO
+
+    app = Counting()
+    path = gates(tmp_path, serve(app), "users: 2\nspawn_rate: 2\nduration: 60s")
+    reports = tmp_path / "reports"
+    env = {k: v for k, v in os.environ.items() if k != "READINESS_TARGET"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "readiness", "--gates", path, "--report-dir", str(reports)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**env, "NO_COLOR": "1"},
+    )
+    deadline = time.monotonic() + 60
+    while sum(app.paths.values()) < 20 and time.monotonic() < deadline:  # load is under way
+        time.sleep(0.05)
+    assert sum(app.paths.values()) >= 20, "Locust never sent its load"
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, out[-2000:] + err
+    data = json.loads((reports / "latest" / "readiness.json").read_text())
+    assert data["interrupted"] is True and data["exit_code"] == 130
+    left = [
+        p.pid
+        for p in psutil.process_iter(["cmdline"])
+        if str(reports) in " ".join(p.info["cmdline"] or [])
+    ]
+    assert left == [], "Locust outlived the gate"
