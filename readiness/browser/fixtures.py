@@ -1,8 +1,9 @@
 """The run's one Chromium, shared by every browser suite (registered by the engine's plugin).
 
 A suite says it needs a browser with ``NEEDS_BROWSER: ClassVar[bool] = True`` on its Settings;
-then the gate looks for Chromium before any check runs, and a missing or unusable browser is a
-one-line error and exit 2 (a usage problem), not a traceback or a matrix of errored checks.
+then the gate looks for Chromium before any check runs, and a missing browser is a one-line
+error and exit 2 (a usage problem). One that is found but does not start errors the browser
+checks (the run is INCONCLUSIVE, and exits with the report's code).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from readiness.browser.session import BrowserSession, first_line, https_policy
 from readiness.plugin.gate import GateRun
 from readiness.plugin.stash import gate_run
 
-ABORT_KEY = pytest.StashKey[str]()
 # The storage state a sign-in produced before the browser suites started (the crawl's).
 SIGNED_IN_KEY = pytest.StashKey[dict]()
 
@@ -47,21 +47,6 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
         sys.stderr.write(f"readiness-gate: error: {exc}\n")
         return 2
     return None
-
-
-def _abort(config: pytest.Config, message: str) -> None:
-    config.stash[ABORT_KEY] = f"readiness-gate: error: {message}"
-    pytest.exit(config.stash[ABORT_KEY], returncode=2)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    # pytest reports an early pytest.exit as "interrupted" (its code 2), which the engine
-    # turns into 130 after writing a partial report; a browser that cannot start is a setup
-    # error, so the run's code is put back to 2.
-    message = session.config.stash.get(ABORT_KEY, None)
-    if message is not None:
-        pytest.exit(message, returncode=2)
 
 
 def open_browser_session(pw: Any, gate: GateRun) -> BrowserSession:
@@ -95,10 +80,11 @@ def open_browser_session(pw: Any, gate: GateRun) -> BrowserSession:
 def browser_session(gate: GateRun, request: pytest.FixtureRequest) -> Iterator[BrowserSession]:
     """One headless Chromium for the run, with the target's trust and credentials."""
     with started_playwright() as pw:
-        try:
-            session = open_browser_session(pw, gate)
-        except (BrowserNotFound, BrowserDidNotStart) as exc:
-            _abort(request.config, str(exc))
+        # A Chromium that is found but does not start fails this fixture: every browser check
+        # is errored with the cause ("could not gather: BrowserDidNotStart: ..."), the run is
+        # INCONCLUSIVE and the exit code is the report's (it was exit 2 beside a report
+        # saying 130).
+        session = open_browser_session(pw, gate)
         # The crawl may already have signed in (pages.py): its session is reused.
         signed_in = request.config.stash.get(SIGNED_IN_KEY, None)
         session.authenticate(signed_in=signed_in)

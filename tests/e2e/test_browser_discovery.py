@@ -82,13 +82,22 @@ def test_bogus_path_is_a_clear_error_and_exit_2(run_gate, tmp_path: Path, where:
     assert not (result.report_dir / "latest").exists()  # stopped before any check ran
 
 
-def test_a_binary_that_is_not_chromium_is_exit_2(run_gate, serve, tmp_path: Path) -> None:
+def test_a_binary_that_does_not_start_errors_the_browser_checks(
+    run_gate, serve, tmp_path: Path
+) -> None:
+    # Found, but not a Chromium that starts: was exit 2 beside a report saying 130,
+    # interrupted, "no checks were planned". Now its checks are errored naming the cause,
+    # the run is INCONCLUSIVE, and the process exit is the report's.
     from browser_pages import pages_app
 
     gates = write_gates(tmp_path, A11Y_ONLY.format(target=serve(pages_app), executable="/bin/true"))
     result = run_gate("--gates", str(gates), "-q")
-    assert result.returncode == 2, result.stdout[-2000:] + result.stderr
-    assert "readiness-gate: error: Chromium did not start" in result.stderr
+    data = result.readiness
+    assert result.returncode == data["exit_code"] == 3, result.stdout[-2000:] + result.stderr
+    assert data["verdict"] == "INCONCLUSIVE" and data["interrupted"] is False
+    checks = [c for comp in data["components"] for c in comp["checks"]]
+    assert checks and all(c["outcome"] == "errored" for c in checks)
+    assert all("Chromium did not start (/bin/true)" in c["message"] for c in checks), checks[0]
     assert "Traceback" not in result.stderr
 
 
