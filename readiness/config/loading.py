@@ -54,6 +54,7 @@ def load(
         tls=tls,
         browser=browser,
         all_components=list(gates.components),
+        http=gates.http,
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from readiness.browser.settings import BrowserSettings
-from readiness.config.schema import CheckOverride, TlsPolicy, VerdictPolicy, Waiver
+from readiness.config.schema import CheckOverride, HttpLimits, TlsPolicy, VerdictPolicy, Waiver
 from readiness.config.suite_settings import FailAt, SuiteSettings, Threshold, resolve_threshold
 from readiness.core.ids import matches
 
@@ -67,3 +67,4 @@ class GateConfig:
     tls: TlsPolicy = field(default_factory=TlsPolicy)
     browser: BrowserSettings = field(default_factory=BrowserSettings)
     all_components: list[str] = field(default_factory=list)
+    http: HttpLimits = field(default_factory=HttpLimits)

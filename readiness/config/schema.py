@@ -59,6 +59,16 @@ class Profile(_Strict):
     overrides: dict[str, Any] = {}  # merged over the file before validation
 
 
+class HttpLimits(_Strict):
+    """Bounds on every HTTP request the suites send with the shared helper."""
+
+    # The whole request (connecting, headers, body): timeout_s bounds each read only, and a
+    # server that trickles its body would hold a request forever.
+    deadline_s: float = Field(default=30, gt=0)
+    # The body is read up to this many bytes; the rest is left unread and the evidence says so.
+    max_body_bytes: int = Field(default=10_000_000, ge=1024)
+
+
 class TlsPolicy(_Strict):
     """How every suite verifies the target's certificate."""
 
@@ -79,6 +89,7 @@ class GatesFile(_Strict):
     timeout_s: float = Field(default=10, gt=0)
     profile: str | None = None
     verdict: VerdictPolicy = VerdictPolicy()
+    http: HttpLimits = HttpLimits()  # every request's deadline and body cap
     tls: TlsPolicy = TlsPolicy()
     browser: BrowserSettings = BrowserSettings()  # Chromium, crawl and sign-in for browser suites
     components: dict[ComponentName, ComponentConfig] = Field(min_length=1)

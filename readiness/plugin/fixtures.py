@@ -10,6 +10,7 @@ import requests
 from readiness import __version__
 from readiness.config import Component
 from readiness.plugin.gate import GateRun
+from readiness.plugin.http import BoundedSession
 from readiness.plugin.recorder import CheckRecorder
 from readiness.plugin.stash import META_KEY, RECORDER_KEY, gate_run
 
@@ -53,8 +54,9 @@ def check(request: pytest.FixtureRequest, gate: GateRun) -> CheckRecorder:
 @pytest.fixture(scope="session")
 def http(gate: GateRun) -> Iterator[requests.Session]:
     """One HTTP session for the run: a stable User-Agent, connection reuse, no env proxies
-    (a gate measures the target, not a corporate proxy in front of it)."""
-    with requests.Session() as session:
+    (a gate measures the target, not a corporate proxy in front of it), and every request
+    within gates.yaml's http: deadline and body cap."""
+    with BoundedSession(gate.limits) as session:
         session.headers["User-Agent"] = USER_AGENT
         session.trust_env = False
         session.verify = gate.verify

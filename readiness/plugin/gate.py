@@ -14,8 +14,8 @@ from typing import Any
 import certifi
 
 from readiness import config as gate_config
-from readiness.core.model import CheckResult, GateResult
-from readiness.plugin.recorder import CheckMeta
+from readiness.core.model import CheckMeta, CheckResult, GateResult
+from readiness.plugin.http import Limits
 
 
 def new_run_id(now: dt.datetime) -> str:
@@ -128,6 +128,11 @@ class GateRun:
                 encoding="utf-8",
             )
         return str(combined)
+
+    @property
+    def limits(self) -> Limits:
+        """The deadline and body cap of every request the suites send (gates.yaml http:)."""
+        return Limits(self.config.http.deadline_s, self.config.http.max_body_bytes)
 
     @property
     def duration_s(self) -> float:

@@ -43,6 +43,7 @@ class Observation:
     chain: list[tuple[int, str]]  # redirects followed, in order: (status, url)
     latencies_ms: list[float] = field(default_factory=list)
     failure: str | None = None  # why there was no answer (the checks are then errored)
+    truncated: bool = False  # the body went past gates.yaml's http.max_body_bytes
 
     @property
     def subject(self) -> str:
@@ -136,6 +137,7 @@ def _fetch(
         final_url=first.url,
         chain=[(r.status_code, r.url) for r in first.history],
         latencies_ms=latencies,
+        truncated=bool(getattr(first, "truncated", False)),
     )
 
 

@@ -27,6 +27,16 @@ def on_endpoints(predicate: Callable[[Endpoint], bool]) -> Callable[[Plan], bool
     return lambda plan: predicate(plan.params["endpoint"])
 
 
+def _truncation(obs: Observation) -> list:
+    """Says so when the body was read up to gates.yaml's cap only."""
+    if not obs.truncated:
+        return []
+    read = len(obs.body)
+    return [
+        evidence.text("body read", f"the first {read} bytes (http.max_body_bytes); more followed")
+    ]
+
+
 def _response_evidence(obs: Observation) -> list:
     return [
         evidence.url(f"{obs.method} request", obs.url),
@@ -39,7 +49,10 @@ def test_reachable(check, http: requests.Session, target: str, request_options) 
     """Any HTTP answer proves the target is up; no answer makes the whole run inconclusive."""
     shown = evidence.redact_url(target)  # messages end up in reports: no credentials
     try:
-        response = http.get(target + "/", allow_redirects=False, **request_options)
+        # The status line and headers are the answer: a body that never ends is the other
+        # checks' to judge (stream: the body is not read here).
+        with http.get(target + "/", allow_redirects=False, stream=True, **request_options) as r:
+            response = r
     except requests.exceptions.SSLError as exc:
         # The host answered, but its TLS is broken: that is a finding, not an absent target.
         check.observe(observed(f"TLS handshake with {shown}", exc.__class__.__name__))
@@ -87,6 +100,7 @@ def test_status(check, endpoint: Endpoint, observed: Observation) -> None:
         evidence=[
             *_response_evidence(observed),
             evidence.text("body excerpt", observed.text()[:BODY_EXCERPT]),
+            *_truncation(observed),
         ],
     )
 
@@ -225,8 +239,15 @@ def test_redirects(check, endpoint: Endpoint, observed: Observation) -> None:
     observes="observed",
     applies=on_endpoints(lambda e: e.max_bytes is not None),
 )
-def test_size(check, endpoint: Endpoint, observed: Observation) -> None:
+def test_size(check, endpoint: Endpoint, observed: Observation, gate) -> None:
     cap = float(endpoint.max_bytes or 0)
+    read_cap = gate.config.http.max_body_bytes
+    if observed.truncated and read_cap <= cap:  # its size is unknown, past what was read
+        check.no_data(
+            f"the body is longer than http.max_body_bytes ({read_cap} bytes, read up to there);"
+            f" raise it above max_bytes ({cap:g}) to judge this size"
+        )
+        return
     check.metric(len(observed.body), threshold=Threshold(good=cap, poor=cap), unit="bytes")
 
 
