@@ -89,19 +89,10 @@ class BoundedSession(requests.Session):
     ) -> requests.Response:
         if args or kwargs.get("stream"):
             return super().request(str(method), str(url), *args, **kwargs)
-        fetched = fetch(_Plain(self), str(method), str(url), self.limits, **kwargs)
+        # fetch() asks for stream=True: that request goes to requests' own, above.
+        fetched = fetch(self, str(method), str(url), self.limits, **kwargs)
         response = fetched.response
         response._content = fetched.body  # what .content and .text read from now on
         response._content_consumed = True
         response.truncated = fetched.truncated  # type: ignore[attr-defined]
         return response
-
-
-class _Plain:
-    """The session as fetch() calls it: its own request, streamed (not the bounded one)."""
-
-    def __init__(self, session: requests.Session) -> None:
-        self._session = session
-
-    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        return requests.Session.request(self._session, method, url, **kwargs)

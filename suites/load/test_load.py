@@ -155,34 +155,21 @@ def _percentile(check, results: LoadResults, latency: Found, key: str, load: Com
     _judge_percentile(check, results, total, key, limit(load.threshold(key), key), shown)
 
 
-@check(
-    "load.p50",
-    title="Median response time under load",
-    observes=LATENCY,
-    applies=configured("p50_ms"),
-)
-def test_p50(check, load: Component, load_results: LoadResults, load_latency: Found) -> None:
-    _percentile(check, load_results, load_latency, "p50_ms", load)
+def _run_percentile(key: str, title: str):
+    """The check of the run's ``key`` percentile (p50/p95/p99: the same judgement, its own id)."""
+
+    @check(
+        f"load.{key.removesuffix('_ms')}", title=title, observes=LATENCY, applies=configured(key)
+    )
+    def judge(check, load: Component, load_results: LoadResults, load_latency: Found) -> None:
+        _percentile(check, load_results, load_latency, key, load)
+
+    return judge
 
 
-@check(
-    "load.p95",
-    title="95th percentile response time under load",
-    observes=LATENCY,
-    applies=configured("p95_ms"),
-)
-def test_p95(check, load: Component, load_results: LoadResults, load_latency: Found) -> None:
-    _percentile(check, load_results, load_latency, "p95_ms", load)
-
-
-@check(
-    "load.p99",
-    title="99th percentile response time under load",
-    observes=LATENCY,
-    applies=configured("p99_ms"),
-)
-def test_p99(check, load: Component, load_results: LoadResults, load_latency: Found) -> None:
-    _percentile(check, load_results, load_latency, "p99_ms", load)
+test_p50 = _run_percentile("p50_ms", "Median response time under load")
+test_p95 = _run_percentile("p95_ms", "95th percentile response time under load")
+test_p99 = _run_percentile("p99_ms", "99th percentile response time under load")
 
 
 def _endpoint_percentile(
@@ -203,52 +190,30 @@ def _endpoint_percentile(
     )
 
 
-@check(
-    "load.p50",
-    title="Endpoint median response time under load",
-    observes=ENDPOINT_LATENCY,
-    applies=endpoint_budget("p50_ms"),
-)
-def test_endpoint_p50(
-    check,
-    load: Component,
-    endpoint: Endpoint,
-    load_results: LoadResults,
-    endpoint_latency: list[Observed[EntryStats]],
-) -> None:
-    _endpoint_percentile(check, load_results, endpoint, endpoint_latency, "p50_ms", load)
+def _endpoint_check(key: str, title: str):
+    """The check of one endpoint's ``key`` percentile, planned where it has that budget."""
+
+    @check(
+        f"load.{key.removesuffix('_ms')}",
+        title=title,
+        observes=ENDPOINT_LATENCY,
+        applies=endpoint_budget(key),
+    )
+    def judge(
+        check,
+        load: Component,
+        endpoint: Endpoint,
+        load_results: LoadResults,
+        endpoint_latency: list[Observed[EntryStats]],
+    ) -> None:
+        _endpoint_percentile(check, load_results, endpoint, endpoint_latency, key, load)
+
+    return judge
 
 
-@check(
-    "load.p95",
-    title="Endpoint 95th percentile response time under load",
-    observes=ENDPOINT_LATENCY,
-    applies=endpoint_budget("p95_ms"),
-)
-def test_endpoint_p95(
-    check,
-    load: Component,
-    endpoint: Endpoint,
-    load_results: LoadResults,
-    endpoint_latency: list[Observed[EntryStats]],
-) -> None:
-    _endpoint_percentile(check, load_results, endpoint, endpoint_latency, "p95_ms", load)
-
-
-@check(
-    "load.p99",
-    title="Endpoint 99th percentile response time under load",
-    observes=ENDPOINT_LATENCY,
-    applies=endpoint_budget("p99_ms"),
-)
-def test_endpoint_p99(
-    check,
-    load: Component,
-    endpoint: Endpoint,
-    load_results: LoadResults,
-    endpoint_latency: list[Observed[EntryStats]],
-) -> None:
-    _endpoint_percentile(check, load_results, endpoint, endpoint_latency, "p99_ms", load)
+test_endpoint_p50 = _endpoint_check("p50_ms", "Endpoint median response time under load")
+test_endpoint_p95 = _endpoint_check("p95_ms", "Endpoint 95th percentile response time under load")
+test_endpoint_p99 = _endpoint_check("p99_ms", "Endpoint 99th percentile response time under load")
 
 
 @check(

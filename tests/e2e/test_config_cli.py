@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -70,7 +69,6 @@ def test_cli_config_error_is_one_line_and_exit_2(
     gates = tmp_path / "gates.yaml"
     if text is not None:
         gates.write_text(text, encoding="utf-8")
-    started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-m", "readiness", "--gates", str(gates), *args],
         capture_output=True,
@@ -79,11 +77,9 @@ def test_cli_config_error_is_one_line_and_exit_2(
         cwd=tmp_path,
         env=_cli_env(),
     )
-    elapsed = time.monotonic() - started
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("readiness-gate: error: " + expected.format(file=gates))
     assert "Traceback" not in proc.stdout + proc.stderr
-    assert elapsed < 10  # failed before any request: no demo target, no suite ran
-    assert not (tmp_path / "reports").exists()
+    assert not (tmp_path / "reports").exists()  # failed before any check ran: nothing written

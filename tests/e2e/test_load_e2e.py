@@ -88,13 +88,17 @@ class HangsAfter:
 class Counting:
     """Counts the paths it serves (to see which traffic really arrived)."""
 
-    def __init__(self) -> None:
+    def __init__(self, signal_at: int = 0) -> None:
         self.lock = threading.Lock()
         self.paths: Counter[str] = Counter()
+        self.reached = threading.Event()  # set once ``signal_at`` requests have arrived
+        self.signal_at = signal_at
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
         with self.lock:
             self.paths[environ["PATH_INFO"]] += 1
+            if self.signal_at and sum(self.paths.values()) >= self.signal_at:
+                self.reached.set()
         start_response(*OK)
         return [b"ok"]
 
@@ -564,7 +568,7 @@ def test_sigterm_stops_locust_and_writes_the_partial_report(serve, tmp_path: Pat
     import psutil
     from helpers import REPO
 
-    app = Counting()
+    app = Counting(signal_at=20)
     path = gates(tmp_path, serve(app), "users: 2\nspawn_rate: 2\nduration: 60s")
     reports = tmp_path / "reports"
     env = {k: v for k, v in os.environ.items() if k != "READINESS_TARGET"}
@@ -576,10 +580,8 @@ def test_sigterm_stops_locust_and_writes_the_partial_report(serve, tmp_path: Pat
         text=True,
         env={**env, "NO_COLOR": "1"},
     )
-    deadline = time.monotonic() + 60
-    while sum(app.paths.values()) < 20 and time.monotonic() < deadline:  # load is under way
-        time.sleep(0.05)
-    assert sum(app.paths.values()) >= 20, "Locust never sent its load"
+    # The event, not a clock: the load is under way once the target has seen 20 requests.
+    assert app.reached.wait(60), "Locust never sent its load"
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, out[-2000:] + err
