@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from readiness.browser.discovery import close_quietly
 from readiness.browser.pages import not_a_page, planned_pages
 from readiness.browser.session import (
     BrowserSession,
@@ -95,6 +96,7 @@ __all__ = [
     "UndeclaredThreshold",
     "UrlPath",
     "check",
+    "close_quietly",
     "component_for",
     "evaluate_within",
     "evidence",

@@ -15,10 +15,11 @@ from readiness.demo import WsgiServer
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # The layer is the folder: `-m unit` / `-m e2e` select what tests/unit and tests/e2e hold.
+    # The layer is the folder: `-m unit` / `-m e2e` / `-m faults` select what tests/unit,
+    # tests/e2e and tests/faults hold.
     for item in items:
         layer = Path(item.path).parent.name
-        if layer in ("unit", "e2e"):
+        if layer in ("unit", "e2e", "faults"):
             item.add_marker(getattr(pytest.mark, layer))
 
 

@@ -74,7 +74,21 @@ def started_playwright(*, compile_cache: bool = True) -> Iterator[Any]:
     try:
         yield playwright
     finally:
-        playwright.stop()
+        # A driver that is already gone (it died of the user's Ctrl-C with the rest of the
+        # process group) has nothing left to stop; its error is not the run's.
+        with contextlib.suppress(Exception):
+            playwright.stop()
+
+
+def close_quietly(closable: Any) -> None:
+    """Close a Playwright browser, context or page at teardown. One whose connection is
+    already gone (Chromium or the driver died, often of the user's own Ctrl-C, which reaches
+    the whole process group) has nothing left to close, and raising here would turn an
+    interrupted run's clean exit into tracebacks and exit 1."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    with contextlib.suppress(PlaywrightError):
+        closable.close()
 
 
 def install_hint() -> str:

@@ -18,6 +18,7 @@ from readiness.browser.discovery import (
     NOT_FOUND,
     BrowserDidNotStart,
     BrowserNotFound,
+    close_quietly,
     discover_chromium,
     launch_chromium,
     preflight_chromium,
@@ -99,4 +100,4 @@ def browser_session(gate: GateRun, request: pytest.FixtureRequest) -> Iterator[B
         try:
             yield session
         finally:
-            session.browser.close()
+            close_quietly(session.browser)

@@ -29,7 +29,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 
-from readiness.browser.discovery import started_playwright
+from readiness.browser.discovery import close_quietly, started_playwright
 from readiness.browser.fixtures import SIGNED_IN_KEY, open_browser_session
 from readiness.browser.settings import Crawl, MissingSecret, expand_env
 from readiness.plugin.stash import gate_run
@@ -191,7 +191,7 @@ def _sign_in_for_crawl(config: pytest.Config, run: Any) -> dict[str, Any] | None
             try:
                 session.authenticate()
             finally:
-                session.browser.close()
+                close_quietly(session.browser)
     except Exception:  # no usable browser: the browser suites will say so, with exit 2
         return None
     if session.auth_error or not isinstance(session.storage_state, dict):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from readiness.browser.discovery import certificate_verifies
+from readiness.browser.discovery import certificate_verifies, close_quietly
 from readiness.browser.settings import BrowserSettings, Login, MissingSecret, expand_env
 
 
@@ -253,7 +253,7 @@ class BrowserSession:
             # Playwright's message names the selector or URL that was awaited, never a value.
             return f"sign-in at {login.path} did not succeed: {first_line(exc)}"
         finally:
-            context.close()
+            close_quietly(context)
 
     def ended_elsewhere(self, page: Any, requested: str) -> str | None:
         """Why the page a visit to ``requested`` ended on is not that page, or None.

@@ -130,6 +130,21 @@ class CheckResult:
         return data
 
 
+def cut_short(result: CheckResult, signal_name: str) -> CheckResult:
+    """``result`` for a check that ended after the run was interrupted: not run, whatever it
+    reported, because a child of the run may have died of the same signal."""
+    return CheckResult(
+        result.id,
+        result.component,
+        result.title,
+        Outcome.SKIPPED,
+        blocking=result.blocking,
+        weight=result.weight,
+        message=f"not run: the run was interrupted ({signal_name}) while it ran",
+        duration_s=result.duration_s,
+    )
+
+
 @dataclass
 class ComponentResult:
     name: str

@@ -23,8 +23,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run = gate_run(session.config)
     if run is None or session.config.option.collectonly:
         return  # --collect-only plans, it does not measure: no report, no history line
+    run.watch.disarm()  # a signal from now on is recorded, and cuts no report in half
     # With continue_on_collection_errors set, pytest reports INTERRUPTED only for Ctrl-C/SIGINT.
-    interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+    interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or run.watch.interruption is not None
     components = run.config.components
     for name, comp in components.items():
         # A suite with nothing to collect is a gap; one whose checks were all deselected
@@ -76,7 +77,9 @@ def _account_for_plan(run: GateRun, session: pytest.Session, interrupted: bool) 
     """Every planned check gets a result: one that never reported (the run was stopped, or
     the engine failed before it) is skipped or errored with why, never dropped from the plan."""
     if interrupted:
-        why, outcome = "not run: the run was interrupted", Outcome.SKIPPED
+        cause = run.watch.interruption
+        why = "not run: the run was interrupted" + (f" ({cause.signal_name})" if cause else "")
+        outcome = Outcome.SKIPPED
     elif session.shouldstop or session.shouldfail:
         stop = session.shouldstop or session.shouldfail
         why, outcome = f"not run: the session stopped early ({stop})", Outcome.SKIPPED

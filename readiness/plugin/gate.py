@@ -16,6 +16,7 @@ import certifi
 from readiness import config as gate_config
 from readiness.core.model import CheckMeta, CheckResult, GateResult
 from readiness.plugin.http import Limits
+from readiness.plugin.interrupt import InterruptWatch
 
 
 def new_run_id(now: dt.datetime) -> str:
@@ -57,6 +58,7 @@ class GateRun:
     written: dict[str, Path] = field(default_factory=dict)
     planned: dict[str, CheckMeta] = field(default_factory=dict)  # check id -> its identity
     engine_errors: list[str] = field(default_factory=list)  # the engine's own failures
+    watch: InterruptWatch = field(default_factory=InterruptWatch)  # Ctrl-C / SIGTERM
 
     @property
     def today(self) -> dt.date:

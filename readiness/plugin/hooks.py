@@ -24,9 +24,11 @@ from readiness.plugin.options import (
     pytest_unconfigure,
 )
 from readiness.plugin.run import (
+    pytest_collection,
     pytest_pyfunc_call,
     pytest_report_teststatus,
     pytest_runtest_makereport,
+    pytest_runtest_protocol,
     pytest_runtest_setup,
 )
 
@@ -35,6 +37,7 @@ pytest_plugins = ["readiness.plugin.fixtures", "readiness.browser.fixtures"]
 __all__ = [
     "pytest_addoption",
     "pytest_cmdline_main",
+    "pytest_collection",
     "pytest_collection_finish",
     "pytest_collection_modifyitems",
     "pytest_configure",
@@ -45,6 +48,7 @@ __all__ = [
     "pytest_pyfunc_call",
     "pytest_report_teststatus",
     "pytest_runtest_makereport",
+    "pytest_runtest_protocol",
     "pytest_runtest_setup",
     "pytest_sessionfinish",
     "pytest_terminal_summary",

@@ -3,9 +3,7 @@ the run directory, the bundled demo target."""
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -106,6 +104,10 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
         sys.stderr.write(f"readiness-gate: error: {exc}\n")
         return 2
     config.stash[GATE_KEY] = run
+    # From here a Ctrl-C or SIGTERM ends the run with a partial report marked interrupted
+    # and exit 130, whenever it comes (readiness/plugin/interrupt.py).
+    run.watch.install()
+    config.add_cleanup(run.watch.uninstall)
     if config.args_source != pytest.Config.ArgsSource.ARGS:
         config.args = [str(c.suite_dir) for c in run.config.components.values()]
     # One suite that fails to import is a gap in the matrix, not a reason to skip the others.
@@ -127,7 +129,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if run is None:
         return
     GATE_CONFIGS.append(config)
-    _stop_on_sigterm(config)
     if config.option.collectonly:  # planning only: no target, no run directory
         run.target = run.config.target or ""
         return
@@ -167,27 +168,6 @@ def _start_demo(run: GateRun) -> None:
             run.ca_bundle = ca_path
     run.demo = DemoServer(mode=mode, ssl_context=context).start()
     run.target = run.demo.url
-
-
-def _stop_on_sigterm(config: pytest.Config) -> None:
-    """SIGTERM (CI cancelling a job, `timeout`) stops the run as Ctrl-C does: pytest ends the
-    session as interrupted, the partial report is written and marked, every child (Locust,
-    Chromium) is stopped by the code that started it, and the exit code is 130. Without this
-    the process died at once: no report, and the Locust run it started kept loading."""
-    if threading.current_thread() is not threading.main_thread():
-        return  # signals can only be handled in the main thread (pytest run from a thread)
-
-    def interrupt(signum: int, frame: object) -> None:
-        # Once: a second SIGTERM while the partial report is written must not cut it short.
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        raise KeyboardInterrupt("SIGTERM")
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-
-    def restore() -> None:
-        signal.signal(signal.SIGTERM, previous)
-
-    config.add_cleanup(restore)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

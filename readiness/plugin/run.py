@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from readiness.core.model import CheckResult, Outcome
+from readiness.core.model import CheckResult, Outcome, cut_short
 from readiness.core.waivers import apply_waivers
 from readiness.plugin.outcomes import STATUS, align_report, normalise, safe_text
 from readiness.plugin.recorder import NOTHING, NotObserved
@@ -21,6 +21,22 @@ from readiness.plugin.stash import (
 
 class ContractError(Exception):
     """A check breaks the suite contract (its observes= or applies= cannot be honoured)."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    run = gate_run(session.config)
+    if run is not None:
+        run.watch.arm()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    # The signal was recorded but its KeyboardInterrupt may have been swallowed on the way
+    # (Playwright's event loop does): no check starts after Ctrl-C or SIGTERM.
+    run = gate_run(item.config)
+    if run is not None and run.watch.interruption is not None:
+        raise KeyboardInterrupt(run.watch.interruption.signal_name)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -82,6 +98,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         run.engine_errors.append(cause)
         result = CheckResult.gap(meta.id, meta.component, meta.title, cause)
     result.duration_s = round(item.stash.get(SETUP_KEY, 0.0) + call.duration, 4)
+    if run.watch.interruption is not None:
+        # It ended after Ctrl-C or SIGTERM: what it saw may be a child dying of the user's
+        # signal (Chromium, Playwright's driver, Locust), which is not a finding.
+        result = cut_short(result, run.watch.interruption.signal_name)
     if recorder is not None and recorder.unreachable:
         run.unreachable = recorder.unreachable
     run.add(result)

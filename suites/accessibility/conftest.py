@@ -17,6 +17,7 @@ from readiness.suite import (
     BrowserSession,
     Component,
     GateRun,
+    close_quietly,
     component_for,
     not_applicable,
     planned_pages,
@@ -49,7 +50,7 @@ def scan_tabs(browser_session: BrowserSession, accessibility: Component) -> Iter
     count = accessibility.settings.concurrency
     context, tabs = axe_tabs(browser_session, count, viewport=VIEWPORT)
     yield tabs
-    context.close()
+    close_quietly(context)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from typing import Any
 from readiness.suite import (
     BrowserSession,
     PageNotResponding,
+    close_quietly,
     evaluate_within,
     first_line,
     load_failure,
@@ -129,7 +130,7 @@ class PageLoader:
 
     def close(self) -> None:
         if self._spare is not None:
-            self._spare.context.close()
+            close_quietly(self._spare.context)
             self._spare = None
 
     def measure(self, path: str) -> PageRun:
