@@ -1,7 +1,8 @@
 """``load()``: a gates file read, validated and resolved in named steps.
 
 read_text -> parse_yaml -> validate -> apply_profile -> check_waivers -> resolve_components
--> resolve_target / resolve_tls / resolve_browser -> GateConfig. Each step raises the
+-> resolve_target / resolve_tls / resolve_browser -> GateConfig -> secrets (the run's
+Redactor). Each step raises the
 ConfigError for what it checks; the order is the order errors are reported in when a file
 has several.
 """
@@ -20,9 +21,11 @@ from readiness.config.components import resolve_components
 from readiness.config.errors import ConfigError
 from readiness.config.model import GateConfig
 from readiness.config.schema import GatesFile, Profile, TlsPolicy
+from readiness.config.secrets import build_redactor, short_entry
 from readiness.config.source import Source
 from readiness.config.targets import check_page, check_target
 from readiness.config.yamlpos import YamlError, load_with_lines
+from readiness.core.redaction import Redactor
 
 
 def load(
@@ -42,7 +45,7 @@ def load(
     resolved_target = resolve_target(source, gates.target, target)
     tls = resolve_tls(source, gates.tls)
     browser = resolve_browser(source, gates.browser)
-    return GateConfig(
+    config = GateConfig(
         path=source.path,
         target=resolved_target,
         pages=[check_page(p) for p in pages] if pages else list(gates.pages),
@@ -56,6 +59,8 @@ def load(
         all_components=list(gates.components),
         http=gates.http,
     )
+    config.redactor = resolve_secrets(source, gates, config)
+    return config
 
 
 def read_text(path: Path) -> str:
@@ -187,6 +192,20 @@ def resolve_browser(source: Source, browser: BrowserSettings) -> BrowserSettings
     # check at run time (the run may create it before the browser suites start).
     state = (source.base / browser.storage_state).resolve()
     return browser.model_copy(update={"storage_state": str(state)})
+
+
+def resolve_secrets(source: Source, gates: GatesFile, config: GateConfig) -> Redactor:
+    """Every secret value the resolved configuration holds (readiness.config.secrets)."""
+    short = short_entry(gates.redact)
+    if short is not None:
+        raise source.error(short[1], ("redact", short[0]))
+    return build_redactor(
+        redact=gates.redact,
+        target=config.target,
+        pages=config.pages,
+        settings=[config.browser, *(c.settings for c in config.components.values())],
+        storage_state=config.browser.storage_state,
+    )
 
 
 def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

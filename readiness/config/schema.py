@@ -95,3 +95,6 @@ class GatesFile(_Strict):
     components: dict[ComponentName, ComponentConfig] = Field(min_length=1)
     waivers: list[Waiver] = []
     profiles: dict[str, Profile] = {}
+    # Values hidden in every report besides the secrets the file already declares (headers,
+    # login fields, URL userinfo...): literals or ${NAME}; readiness.config.secrets.
+    redact: list[str] = []

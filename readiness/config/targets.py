@@ -6,20 +6,25 @@ from urllib.parse import urlsplit
 
 from readiness.config.errors import ConfigError
 from readiness.core.paths import url_path
+from readiness.core.redaction import redact_url
 
 
 def check_target(target: str) -> str:
-    parts = urlsplit(target)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    shown = redact_url(target)  # the error is printed: never the URL's password or token
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # brackets that hold no IPv6 address
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(
-            f"'{target}' is not an absolute http(s) URL;"
+            f"'{shown}' is not an absolute http(s) URL;"
             " use e.g. --target https://staging.example.com",
             field="target",
         )
     try:
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        raise ConfigError(f"'{target}' has an invalid port", field="target") from None
+        raise ConfigError(f"'{shown}' has an invalid port", field="target") from None
     return target
 
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
+from readiness.core import redaction
 from readiness.core.model import Evidence
 
 # Header names whose values are secrets: shown as "[redacted]" in every report.
 SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"}
 )
-REDACTED = "[redacted]"
+REDACTED = redaction.REDACTED
 
 
 def text(label: str, content: str) -> Evidence:
@@ -67,13 +67,6 @@ def _redact_cookie(value: str) -> str:
 
 
 def redact_url(href: str) -> str:
-    """Drop user:password from a URL (query tokens are left to the suites that add them)."""
-    parts = urlsplit(href)
-    if parts.username or parts.password:
-        host = parts.hostname or ""
-        if parts.port:
-            host += f":{parts.port}"
-        return urlunsplit(
-            (parts.scheme, f"{REDACTED}@{host}", parts.path, parts.query, parts.fragment)
-        )
-    return href
+    """A URL without its userinfo (``***:***@``) and credential-named query values; the
+    run's secret values are replaced where results are recorded (core/redaction.py)."""
+    return redaction.redact_url(href)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from readiness.core.evaluate import ComponentSpec, RunFacts, complete_plan, evaluate
-from readiness.core.evidence import redact_url
 from readiness.core.model import CheckResult, Outcome
 from readiness.plugin.gate import GateRun
 from readiness.plugin.outcomes import safe_text
@@ -46,18 +45,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _account_for_plan(run, session, interrupted)
     if exitstatus == pytest.ExitCode.INTERNAL_ERROR and not run.engine_errors:
         run.engine_errors.append("pytest stopped with an internal error (see its output above)")
+    # The results are redacted as they were recorded (GateRun.add); the run's own fields here.
+    redactor = run.config.redactor
     facts = RunFacts(
         run_id=run.run_id,
-        target=redact_url(run.target),
+        target=redactor.url(run.target),
         profile=run.config.profile,
         started_at=run.started_at.isoformat(timespec="seconds"),
         duration_s=run.duration_s,
         today=run.today,
         gates_file=str(run.config.path),
-        unreachable=run.unreachable,
+        unreachable=redactor.data(run.unreachable),
         interrupted=interrupted,
-        notes=run.notes,
-        engine_errors=run.engine_errors,
+        notes=redactor.data(dict(run.notes)),
+        engine_errors=redactor.data(run.engine_errors),
     )
     specs = [ComponentSpec(n, c.weight, c.blocking) for n, c in components.items()]
     try:
@@ -69,7 +70,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # (not by --help, a config error or --collect-only). No import cycle is involved.
     from readiness.reports.writer import write_reports
 
-    run.written = write_reports(run.result.to_dict(), run.run_dir, Path(run.options.report_dir))
+    # Once more over the whole: no writer can show a secret that slipped past the above.
+    report = redactor.data(run.result.to_dict())
+    run.written = write_reports(report, run.run_dir, Path(run.options.report_dir))
     session.exitstatus = run.result.exit_code
 
 
@@ -106,4 +109,4 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         return
     from readiness.reports.terminal import print_summary
 
-    print_summary(terminalreporter, run.result.to_dict(), run.written)
+    print_summary(terminalreporter, run.config.redactor.data(run.result.to_dict()), run.written)

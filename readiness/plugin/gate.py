@@ -141,6 +141,9 @@ class GateRun:
         return time.monotonic() - self.started_monotonic
 
     def add(self, result: CheckResult) -> None:
+        # Where every result is recorded: its id, texts, value and evidence lose every secret
+        # here, in place, so that pytest's own line for it shows the redacted one too.
+        self.config.redactor.scrub(result)
         self.results.append(result)
 
     def note(self, component: str, text: str) -> None:

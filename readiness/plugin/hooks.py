@@ -32,7 +32,11 @@ from readiness.plugin.run import (
     pytest_runtest_setup,
 )
 
-pytest_plugins = ["readiness.plugin.fixtures", "readiness.browser.fixtures"]
+pytest_plugins = [
+    "readiness.plugin.fixtures",
+    "readiness.browser.fixtures",
+    "readiness.plugin.redact",  # secrets out of pytest's own node ids and failure texts
+]
 
 __all__ = [
     "pytest_addoption",

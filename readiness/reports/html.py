@@ -14,7 +14,7 @@ import mimetypes
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -118,8 +118,17 @@ def _as_text(content: Any) -> str:
 
 
 def _is_relative(path: str) -> bool:
-    parts = urlsplit(path)
-    return not (parts.scheme or parts.netloc or path.startswith(("/", "\\")))
+    parts = _split(path)
+    return parts is not None and not (parts.scheme or parts.netloc or path.startswith(("/", "\\")))
+
+
+def _split(text: str) -> SplitResult | None:
+    """The URL's parts; None for text urlsplit refuses (brackets in its authority that are no
+    IPv6 address): evidence is the target's text, and one odd URL must not fail the page."""
+    try:
+        return urlsplit(text)
+    except ValueError:
+        return None
 
 
 def _image(view: dict[str, Any], content: Any, mime: str | None, run_dir: Path | None) -> None:
@@ -167,7 +176,8 @@ def evidence_view(evidence: dict[str, Any], run_dir: Path | None) -> dict[str, A
     }
     if kind == "url":
         # Only web links are clickable: a javascript: or file: URL stays inert text.
-        if isinstance(content, str) and urlsplit(content).scheme in ("http", "https"):
+        parts = _split(content) if isinstance(content, str) else None
+        if parts is not None and parts.scheme in ("http", "https"):
             view["href"], view["external"] = content, True
         else:
             view["note"] = "Not linked: not an http(s) URL."
