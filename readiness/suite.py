@@ -55,8 +55,8 @@ from readiness.core.observation import (
     observed,
 )
 from readiness.core.paths import UrlPath, url_path
-from readiness.core.redaction import Redactor
 from readiness.plugin.gate import GateRun
+from readiness.plugin.http import BoundedSession, Limits
 from readiness.plugin.plan import Plan
 from readiness.plugin.recorder import (
     NOT_APPLICABLE,
@@ -75,6 +75,7 @@ __all__ = [
     "MOST_FAILED",
     "NOT_APPLICABLE",
     "RECORDER_KEY",
+    "BoundedSession",
     "BrowserSession",
     "Budget",
     "CheckMeta",
@@ -84,6 +85,7 @@ __all__ = [
     "Evidence",
     "FailAt",
     "GateRun",
+    "Limits",
     "MissingSecret",
     "NotObserved",
     "Observation",
@@ -91,7 +93,6 @@ __all__ = [
     "OneOrMany",
     "PageNotResponding",
     "Plan",
-    "Redactor",
     "SuiteSettings",
     "Threshold",
     "ThresholdSpec",

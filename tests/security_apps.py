@@ -7,12 +7,17 @@ per defect family, each differing from the good app in that family only.
 from __future__ import annotations
 
 import html
+import ssl
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
+
+import trustme
+
+from readiness.demo import WsgiServer
 
 GOOD_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self';"
@@ -40,7 +45,8 @@ LOGIN_FORM = (
 
 @dataclass
 class SecurityApp:
-    """A configurable WSGI app; counts requests per path (the exposure budget test)."""
+    """A configurable WSGI app; counts requests per path (the exposure budget test), the
+    CORS requests (those with an Origin) apart."""
 
     headers: dict[str, str] = field(default_factory=lambda: dict(GOOD_HEADERS))
     cookie: str = GOOD_COOKIE
@@ -49,13 +55,14 @@ class SecurityApp:
     cors: dict[str, str] | None = None  # fixed CORS headers; "{origin}" is replaced
     routes: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # path: status,type,body
     search: Callable[[str], tuple[int, str]] | None = None  # q -> (status, html)
-    requests: Counter[str] = field(default_factory=Counter)
+    requests: Counter[str] = field(default_factory=Counter)  # per path, without an Origin
+    cors_requests: Counter[str] = field(default_factory=Counter)  # per path, with an Origin
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
         with self._lock:
-            self.requests[path] += 1
+            (self.cors_requests if environ.get("HTTP_ORIGIN") else self.requests)[path] += 1
         status, ctype, body, extra = self._route(environ, path)
         headers = [("Content-Type", ctype), *self.headers.items(), *extra]
         if self.cors and environ.get("HTTP_ORIGIN"):
@@ -84,6 +91,73 @@ class SecurityApp:
             status, ctype, body = self.routes[path]
             return status, ctype, body, []
         return 404, html_type, self.not_found, []
+
+
+def serve_tls(ca: trustme.CA, app: Callable[..., Any]) -> WsgiServer:
+    """``app`` on https://127.0.0.1 with a certificate from ``ca``, started."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    return WsgiServer(app, ssl_context=context).start()
+
+
+KNOWN_PATHS = frozenset({"/", "/about", "/login", "/static/app.js", "/search"})
+
+
+@dataclass
+class HangingApp:
+    """The good app on its own paths; every other path is held, unanswered, until
+    ``release`` is set (``close``: the server's stop, at the test's teardown). Counts the
+    held requests in flight, and the most there were at once."""
+
+    inner: SecurityApp = field(default_factory=SecurityApp)
+    release: threading.Event = field(default_factory=threading.Event)
+    held: Counter[str] = field(default_factory=Counter)
+    in_flight: int = 0
+    most_in_flight: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO") or "/"
+        if path in KNOWN_PATHS:
+            return self.inner(environ, start_response)
+        with self._lock:
+            self.held[path] += 1
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            self.release.wait()
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+        return self.inner(environ, start_response)
+
+    def close(self) -> None:
+        self.release.set()
+
+
+@dataclass
+class TricklingLoginApp:
+    """The good app, except that its login page trickles: a byte, then one more at each tick
+    of the server's clock (0.4 s), until ``release`` is set. Every read answers well within
+    timeout_s: only a deadline on the whole request ends it."""
+
+    inner: SecurityApp = field(default_factory=SecurityApp)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != "/login":
+            return self.inner(environ, start_response)
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return self._trickle()
+
+    def _trickle(self) -> Iterator[bytes]:
+        for _ in range(10_000):
+            yield b" "
+            if self.release.wait(0.4):
+                return
+
+    def close(self) -> None:
+        self.release.set()
 
 
 def _escaped_search(query: str) -> tuple[int, str]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 
-from readiness.suite import Plan, component_for, gate_run, require_component
+from readiness.suite import Limits, Plan, component_for, gate_run, require_component
 
 from . import content, gather, tlsinfo
 from .gather import Budget, Seen
 from .login import sign_in
+from .probes import Probe, send_all
 from .settings import Settings
 
 SUITE_DIR = Path(__file__).parent
@@ -65,6 +66,12 @@ def https(target: str) -> bool:
 
 
 @pytest.fixture(scope="session")
+def limits(gate) -> Limits:
+    """gates.yaml's http: limits, for the sessions the suite makes besides the shared one."""
+    return gate.limits
+
+
+@pytest.fixture(scope="session")
 def cafile(gate, settings: Settings) -> str | None:
     """The CA bundle the TLS checks trust besides the system store."""
     if settings.ca_bundle:
@@ -84,10 +91,12 @@ def main_page(pages: list[Seen]) -> Seen:
 
 
 @pytest.fixture(scope="session")
-def login(http: requests.Session, target: str, settings: Settings, timeout) -> Seen | None:
+def login(
+    http: requests.Session, target: str, settings: Settings, timeout, limits: Limits
+) -> Seen | None:
     """The login flow's answer (None: no login configured, nothing to observe)."""
     flow = settings.login
-    return None if flow is None else sign_in(http, target, flow, timeout)
+    return None if flow is None else sign_in(http, target, flow, timeout, limits)
 
 
 @dataclass(frozen=True)
@@ -157,15 +166,6 @@ class Cors:
         return [seen for _, seen in self.answers]
 
 
-@pytest.fixture(scope="session")
-def cors(
-    http: requests.Session, target: str, pages: list[Seen], settings: Settings, timeout
-) -> Cors:
-    urls = [p.url for p in pages] + [target + p for p in settings.extra_paths]
-    headers = {"Origin": gather.FOREIGN_ORIGIN}
-    return Cors([(u, gather.fetch(http, u, timeout, headers=headers)) for u in dict.fromkeys(urls)])
-
-
 @dataclass
 class Exposure:
     not_found: Seen | None
@@ -181,21 +181,62 @@ class Exposure:
         return [*found, *self.sensitive, *self.listings, *self.extra]
 
 
+@dataclass
+class Probed:
+    cors: Cors
+    exposure: Exposure
+
+
 @pytest.fixture(scope="session")
-def exposure(http: requests.Session, target: str, pages, settings: Settings, timeout) -> Exposure:
-    """The bounded probes: a 404, configured extra paths, asset folders, sensitive files."""
+def probed(
+    http: requests.Session, target: str, pages, settings: Settings, timeout, limits: Limits
+) -> Probed:
+    """Every probe of the suite in one batch under one deadline (suites/security/probes.py):
+    the CORS requests, then the bounded exposure probes (a 404, configured extra paths,
+    asset folders, sensitive files). The CORS requests go first: they ask pages that have
+    just answered, and a target that hangs on unknown paths must not starve them."""
+    cors_urls = list(
+        dict.fromkeys([p.url for p in pages] + [target + p for p in settings.extra_paths])
+    )
     budget = Budget(settings.max_requests)
+    groups = {
+        "not_found": [gather.not_found_path()],
+        "extra": settings.extra_paths,
+        "listings": gather.directories(pages, target)[:3],
+        "sensitive": settings.sensitive_paths,
+    }
+    kept = {name: [p for p in paths if budget.take()] for name, paths in groups.items()}
+    origin = {"Origin": gather.FOREIGN_ORIGIN}
+    batch = [Probe(url, origin, follow=True) for url in cors_urls]
+    batch += [Probe(target + path) for paths in kept.values() for path in paths]
+    # No probe needs longer than all of them together: its whole-request deadline is cut too.
+    bounds = replace(limits, deadline_s=min(limits.deadline_s, settings.probes_deadline_s))
+    with gather.session_like(http, bounds) as session:
+        session.cookies.update(http.cookies)  # as the shared session would have sent them
+        answers = iter(
+            send_all(
+                session,
+                batch,
+                timeout=timeout,
+                concurrency=settings.probe_concurrency,
+                deadline_s=settings.probes_deadline_s,
+            )
+        )
+    cors = Cors([(url, next(answers)) for url in cors_urls])
+    seen = {name: [next(answers) for _ in paths] for name, paths in kept.items()}
+    not_found = seen["not_found"][0] if seen["not_found"] else None
+    exposure = Exposure(not_found, seen["sensitive"], seen["listings"], seen["extra"], budget)
+    return Probed(cors, exposure)
 
-    def probe(path: str) -> Seen | None:
-        if not budget.take():
-            return None
-        return gather.fetch(http, target + path, timeout, allow_redirects=False)
 
-    not_found = probe(gather.not_found_path())
-    extra = [s for s in map(probe, settings.extra_paths) if s]
-    listings = [s for s in map(probe, gather.directories(pages, target)[:3]) if s]
-    sensitive = [s for s in map(probe, settings.sensitive_paths) if s]
-    return Exposure(not_found, sensitive, listings, extra, budget)
+@pytest.fixture(scope="session")
+def cors(probed: Probed) -> Cors:
+    return probed.cors
+
+
+@pytest.fixture(scope="session")
+def exposure(probed: Probed) -> Exposure:
+    return probed.exposure
 
 
 def exposed(seen: Seen, not_found: Seen | None) -> bool:

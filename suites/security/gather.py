@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from requests.structures import CaseInsensitiveDict
+
+from readiness.suite import BoundedSession, Limits
 
 from . import content
 
@@ -66,6 +70,19 @@ def fetch(http: requests.Session, url: str, timeout: float, **kwargs) -> Seen:
         return seen(http.request(kwargs.pop("method", "GET"), url, timeout=timeout, **kwargs))
     except requests.RequestException as exc:
         return Seen(url, 0, {}, error=f"{exc.__class__.__name__}: {exc}")
+
+
+def session_like(http: requests.Session, limits: Limits) -> BoundedSession:
+    """A fresh session that sends what ``http`` sends, each request within ``limits``,
+    without its cookies: its headers (copied, not shared: nothing set on the copy reaches
+    the other checks' session), no proxies from the environment, and its TLS trust (``verify``
+    and copies of its adapters, which hold the run's trust store, with pools of their own)."""
+    fresh = BoundedSession(limits)
+    fresh.verify, fresh.trust_env = http.verify, False
+    fresh.headers = CaseInsensitiveDict(http.headers)
+    for prefix, adapter in http.adapters.items():
+        fresh.mount(prefix, copy.copy(adapter))
+    return fresh
 
 
 def plain_http_url(target: str, configured: str | None) -> str | None:

@@ -14,9 +14,8 @@ from html.parser import HTMLParser
 from urllib.parse import quote, quote_plus, urljoin
 
 import requests
-from requests.structures import CaseInsensitiveDict
 
-from readiness.suite import MissingSecret, evidence, expand_env
+from readiness.suite import Limits, MissingSecret, evidence, expand_env
 
 from . import gather
 from .gather import Seen
@@ -86,9 +85,12 @@ def expanded(fields: dict[str, str]) -> dict[str, str]:
     return {name: expand_env(value) for name, value in fields.items()}
 
 
-def sign_in(http: requests.Session, target: str, flow: Login, timeout: float) -> Seen:
+def sign_in(
+    http: requests.Session, target: str, flow: Login, timeout: float, limits: Limits
+) -> Seen:
     """The login's answer (not followed), with the Set-Cookie lines of the form page and of
-    the submission; on failure, status 0 and a one-line ``error``."""
+    the submission; on failure, status 0 and a one-line ``error``. Each of its requests is
+    within ``limits`` (gates.yaml http:): a server that trickles fails the login."""
     start = target + flow.path
     try:
         fields = expanded(flow.fields)
@@ -99,11 +101,8 @@ def sign_in(http: requests.Session, target: str, flow: Login, timeout: float) ->
             " (named in gates.yaml security.login.fields)",
         )
     expanded_values = [v for k, v in fields.items() if v and v != flow.fields[k]]
-    # A fresh session: the login must not reuse cookies the page fetches collected. Headers
-    # are copied, not shared, so nothing set here reaches the other checks' session.
-    with requests.Session() as fresh:
-        fresh.verify, fresh.trust_env = http.verify, False
-        fresh.headers = CaseInsensitiveDict(http.headers)
+    # A fresh session: the login must not reuse cookies the page fetches collected.
+    with gather.session_like(http, limits) as fresh:
         if flow.form:
             answer = _form_login(fresh, start, flow, fields, timeout)
         else:  # a login API: the fields go straight to the path, as configured

@@ -66,6 +66,11 @@ class Settings(SuiteSettings):
     extra_paths: list[str] = []  # also inspected for banners, debug output and CORS
     sensitive_paths: list[str] = list(SENSITIVE_PATHS)
     max_requests: int = Field(default=20, ge=1, le=100)  # exposure probe budget (all probes)
+    # The probes (CORS and exposure) go out this many at a time, under one deadline for them
+    # all: a target that hangs on unknown paths costs the suite the deadline, not timeout_s
+    # per probe. At most 10: a gate, not a scanner (and requests keeps 10 connections a host).
+    probe_concurrency: int = Field(default=8, ge=1, le=10)
+    probes_deadline_s: float = Field(default=10, gt=0)
     active: bool = False  # opt-in: send harmless canaries to the parameters below
     active_probes: list[ActiveProbe] = []
 

@@ -3,14 +3,14 @@ defect app fails exactly its family's checks, the good app passes every check.""
 
 from __future__ import annotations
 
-import ssl
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import trustme
 from helpers import GateRunResult
-from security_apps import APPS, SecurityApp
+from security_apps import APPS, SecurityApp, serve_tls
 
 from readiness.demo import WsgiServer
 
@@ -28,9 +28,7 @@ def serve_https(ca: trustme.CA) -> Iterator[Callable[[SecurityApp], str]]:
     servers: list[WsgiServer] = []
 
     def start(app: SecurityApp) -> str:
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        ca.issue_cert("127.0.0.1").configure_cert(context)
-        servers.append(WsgiServer(app, ssl_context=context).start())
+        servers.append(serve_tls(ca, app))
         return servers[-1].url
 
     yield start
@@ -132,6 +130,8 @@ def test_exposure_probes_stay_within_the_request_budget(
     page_fetches = sum(app.requests[p] for p in PAGES)
     probes = sum(app.requests.values()) - page_fetches
     assert page_fetches == len(PAGES)
+    # The CORS requests go out in the same batch as the probes, outside their budget.
+    assert app.cors_requests == Counter(PAGES)
     # Defaults: a 404, the one asset folder (/static/) and the 12 sensitive paths, under the
     # cap of 20 (docs/security.md's "14"); with 5, the cap is what stops the list.
     assert probes == (limit or 14)

@@ -17,11 +17,13 @@ import requests
 from helpers import closed_port
 
 from readiness.core.evidence import REDACTED
+from readiness.suite import Limits
 from suites.security import cookies, login
 from suites.security.settings import Login
 
 PASSWORD = "correct horse battery staple"  # what the app accepts; tests pass it via ${ENV}
 HTML = "text/html; charset=utf-8"
+LIMITS = Limits(deadline_s=30, max_body_bytes=10_000_000)  # gates.yaml's http: defaults
 Answer = tuple[str, list[tuple[str, str]], str]  # WSGI status, headers, body
 LOGIN_PAGE = """<!doctype html><html lang="en"><head><title>Log in | Shop</title></head><body>
 <header><form action="/search" method="get"><input type="search" name="q"></form></header>
@@ -145,7 +147,7 @@ def names(lines: list[str]) -> list[str]:
 def test_sign_in_submits_the_csrf_protected_form(
     app: CsrfLoginApp, target: str, http: requests.Session, password: str
 ) -> None:
-    seen = login.sign_in(http, target, flow(password=password), timeout=5)
+    seen = login.sign_in(http, target, flow(password=password), timeout=5, limits=LIMITS)
     assert (seen.error, seen.status, seen.location) == (None, 302, "/account/")
     assert seen.url == target + "/accounts/login/"
     assert names(seen.cookie_lines) == ["csrftoken", "sessionid"]  # the GET's and the POST's
@@ -171,7 +173,9 @@ def test_posting_the_fields_without_the_form_is_refused(
     app: CsrfLoginApp, target: str, http: requests.Session, password: str
 ) -> None:
     # What the suite did before: the fields alone, no token, no CSRF cookie.
-    seen = login.sign_in(http, target, flow(password=password, form=False), timeout=5)
+    seen = login.sign_in(
+        http, target, flow(password=password, form=False), timeout=5, limits=LIMITS
+    )
     assert (seen.status, seen.cookie_lines) == (403, [])
     assert app.received == [("POST", "/accounts/login/")]
 
@@ -179,7 +183,7 @@ def test_posting_the_fields_without_the_form_is_refused(
 def test_a_redirect_to_the_form_page_is_followed(
     app: CsrfLoginApp, target: str, http: requests.Session, password: str
 ) -> None:
-    seen = login.sign_in(http, target, flow("/signin", password=password), timeout=5)
+    seen = login.sign_in(http, target, flow("/signin", password=password), timeout=5, limits=LIMITS)
     assert (seen.error, seen.status, seen.location) == (None, 302, "/orders/")
     assert app.posts[-1]["referer"] == target + "/accounts/login/?next=/orders/"
     assert names(seen.cookie_lines) == ["csrftoken", "sessionid"]
@@ -188,7 +192,7 @@ def test_a_redirect_to_the_form_page_is_followed(
 def test_a_refused_password_keeps_the_form_page_cookies(
     app: CsrfLoginApp, target: str, http: requests.Session
 ) -> None:
-    seen = login.sign_in(http, target, flow(password="wrong"), timeout=5)
+    seen = login.sign_in(http, target, flow(password="wrong"), timeout=5, limits=LIMITS)
     assert (seen.error, seen.status, names(seen.cookie_lines)) == (None, 200, ["csrftoken"])
 
 
@@ -196,7 +200,7 @@ def test_an_unset_variable_is_reported_before_any_request(
     app: CsrfLoginApp, target: str, http: requests.Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("SHOP_PASSWORD", raising=False)
-    seen = login.sign_in(http, target, flow(), timeout=5)
+    seen = login.sign_in(http, target, flow(), timeout=5, limits=LIMITS)
     assert (seen.status, seen.error) == (
         0,
         "environment variable SHOP_PASSWORD is not set (named in gates.yaml security.login.fields)",
@@ -218,14 +222,14 @@ def test_an_unset_variable_is_reported_before_any_request(
 def test_no_login_form_is_an_error_line(
     app: CsrfLoginApp, target: str, http: requests.Session, password: str, path: str, error: str
 ) -> None:
-    seen = login.sign_in(http, target, flow(path, password=password), timeout=5)
+    seen = login.sign_in(http, target, flow(path, password=password), timeout=5, limits=LIMITS)
     assert (seen.status, seen.error, seen.url) == (0, error, target + path)
     assert app.received == [("GET", path)]  # nothing is submitted
 
 
 def test_an_unreachable_target_is_an_error_line(http: requests.Session, password: str) -> None:
     target = f"http://127.0.0.1:{closed_port()}"
-    seen = login.sign_in(http, target, flow(password=password), timeout=5)
+    seen = login.sign_in(http, target, flow(password=password), timeout=5, limits=LIMITS)
     assert seen.status == 0 and seen.error is not None
     assert seen.error.startswith(
         "login form /accounts/login/ could not be fetched: ConnectionError"
@@ -238,7 +242,7 @@ def test_a_login_api_gets_the_fields_straight(
     app: CsrfLoginApp, target: str, http: requests.Session, password: str, method: str, path: str
 ) -> None:
     seen = login.sign_in(
-        http, target, flow(path, password=password, form=False, method=method), timeout=5
+        http, target, flow(path, password=password, form=False, method=method), 5, LIMITS
     )
     assert (seen.error, seen.status, names(seen.cookie_lines)) == (None, 200, ["auth_token"])
     sent = app.posts[-1]
