@@ -21,6 +21,7 @@ from typing import Any
 from readiness.suite import (
     BrowserSession,
     evaluate_within,
+    evidence,
     first_line,
     load_failure,
     moved_on,
@@ -145,7 +146,8 @@ def apply_ignores(
 
 
 def _slug(path: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "root"
+    # The file lands in the report folder: a ?token= in the page's path must not name it.
+    return re.sub(r"[^A-Za-z0-9]+", "-", evidence.redact_url(path)).strip("-") or "root"
 
 
 def axe_tabs(session: BrowserSession, count: int, **options: Any) -> tuple[Any, list[Any]]:
