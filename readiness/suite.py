@@ -55,6 +55,7 @@ from readiness.core.observation import (
     observed,
 )
 from readiness.core.paths import UrlPath, url_path
+from readiness.core.redaction import Redactor
 from readiness.plugin.gate import GateRun
 from readiness.plugin.http import BoundedSession, Limits
 from readiness.plugin.plan import Plan
@@ -93,6 +94,7 @@ __all__ = [
     "OneOrMany",
     "PageNotResponding",
     "Plan",
+    "Redactor",
     "SuiteSettings",
     "Threshold",
     "ThresholdSpec",

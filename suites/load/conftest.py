@@ -75,7 +75,7 @@ def load_results(gate: GateRun, load: Component, request: pytest.FixtureRequest)
     out_dir = gate.run_dir / "load"
     out_dir.mkdir(parents=True, exist_ok=True)
     plan = build_plan(gate, load, out_dir)
-    results = LoadResults(settings)
+    results = LoadResults(settings, redact=gate.config.redactor.text)
     if settings.mode == "master":
         results.worker_command = _announce_master(gate, load, plan, request.config)
     results.run = run = run_locust(plan)

@@ -11,6 +11,7 @@ from readiness.suite import (
     MOST_FAILED,
     Component,
     GateRun,
+    Redactor,
     evidence,
 )
 
@@ -36,9 +37,12 @@ def build_plan(gate: GateRun, comp: Component, out_dir: Path) -> LoadPlan:
     local_workers = workers if settings.mode == "local" else 0
     user_file = Path(settings.locustfile).resolve() if settings.locustfile else None
     secrets: dict[str, str] = {}
+    redactor = gate.config.redactor
     scenario = scenario_dict(
-        host=gate.target,
-        endpoints=[_hide_secrets(e, secrets) for e in endpoints(comp, gate)],
+        # Only a fallback: Locust's -H (the real target) sets the users' host, and a
+        # master hands it to its workers; the file lands in the report folder.
+        host=redactor.url(gate.target),
+        endpoints=[_hide_secrets(e, secrets, redactor) for e in endpoints(comp, gate)],
         think_time_s=settings.think_time_s,
         stages=[s.model_dump() for s in settings.stages],
         spawn_rate=settings.spawn_rate,
@@ -77,18 +81,34 @@ def build_plan(gate: GateRun, comp: Component, out_dir: Path) -> LoadPlan:
     )
 
 
-def _hide_secrets(endpoint: Endpoint, secrets: dict[str, str]) -> dict[str, Any]:
-    """The endpoint for the locustfile, with secret header values moved to environment
-    variables: the locustfile is kept in the report folder, where secrets must not be."""
-    data = {**endpoint.model_dump(), "name": endpoint.id}
+def request_name(endpoint: Endpoint, redactor: Redactor) -> str:
+    """The name Locust groups the endpoint's requests under (and writes into its statistics
+    files, in the report folder): its id, without secrets (a ``?token=`` in its path)."""
+    return redactor.text(endpoint.id)
+
+
+def _hide_secrets(
+    endpoint: Endpoint, secrets: dict[str, str], redactor: Redactor
+) -> dict[str, Any]:
+    """The endpoint for the locustfile, with secret header values, and a path or body that
+    holds a secret, moved to environment variables of the Locust processes: the locustfile
+    is kept in the report folder, where secrets must not be."""
+    data = {**endpoint.model_dump(), "name": request_name(endpoint, redactor)}
+
+    def hidden(value: str) -> str:
+        variable = f"READINESS_LOAD_SECRET_{len(secrets)}"
+        secrets[variable] = value
+        return SECRET_PREFIX + variable
+
     headers = {}
     for name, value in endpoint.headers.items():
-        if name.lower() in evidence.SECRET_HEADERS:
-            variable = f"READINESS_LOAD_SECRET_{len(secrets)}"
-            secrets[variable] = value
-            value = SECRET_PREFIX + variable
-        headers[name] = value
+        secret = name.lower() in evidence.SECRET_HEADERS or redactor.text(value) != value
+        headers[name] = hidden(value) if secret else value
     data["headers"] = headers
+    for key in ("path", "body"):
+        value = data[key]
+        if isinstance(value, str) and redactor.text(value) != value:
+            data[key] = hidden(value)
     return data
 
 

@@ -4,6 +4,7 @@ wrote, and the observations the load checks judge: the run, its requests, their 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,8 @@ class LoadResults:
     abort: dict[str, Any] | None = None
     worker_command: str | None = None
     chart: str | None = None
+    # The run's Redactor.text: Locust knows each endpoint by its id without secrets.
+    redact: Callable[[str], str] = field(default=str, repr=False)
 
     @property
     def subject(self) -> str:
@@ -103,8 +106,9 @@ def latency_observation(entry: EntryStats | None, scope: str) -> Observed[EntryS
 
 def endpoint_entry(results: LoadResults, endpoint: Endpoint) -> Observed[EntryStats]:
     """The endpoint's statistics; failed when the run has no requests under its name."""
-    entry = next((e for e in results.entries if e.name == endpoint.id), None)
-    subject = f"requests named {endpoint.id!r}"
+    name = results.redact(endpoint.id)  # as plan.request_name gave it to Locust
+    entry = next((e for e in results.entries if e.name == name), None)
+    subject = f"requests named {name!r}"
     if entry is None or entry.requests == 0:
         names = sorted(e.name for e in results.entries)
         return failed(subject, f"none in the run (names: {names})")

@@ -205,19 +205,25 @@ def _wait_time(think: Any) -> Any:
     return constant(low) if low == high else between(low, high)
 
 
+def _from_env(value: Any) -> Any:
+    """A header value, path or body "$env:NAME" is read from the environment: a secret
+    kept out of this file (suites/load/plan.py moves them there)."""
+    if isinstance(value, str) and value.startswith(SECRET_PREFIX):
+        return os.environ.get(value.removeprefix(SECRET_PREFIX), "")
+    return value
+
+
 def _task(endpoint: dict[str, Any]) -> Any:
     expected = set(endpoint["status"])
-    headers = {
-        k: os.environ.get(v.removeprefix(SECRET_PREFIX), "") if v.startswith(SECRET_PREFIX) else v
-        for k, v in endpoint["headers"].items()
-    }
+    headers = {k: _from_env(v) for k, v in endpoint["headers"].items()}
+    path, body = _from_env(endpoint["path"]), _from_env(endpoint["body"])
 
     def request(user: Any) -> None:
         with user.client.request(
             endpoint["method"],
-            endpoint["path"],
+            path,
             headers=headers or None,
-            data=endpoint["body"],
+            data=body,
             name=endpoint["name"],
             catch_response=True,
         ) as response:
