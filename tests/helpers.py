@@ -25,7 +25,11 @@ class GateRunResult:
 
     @property
     def run_dir(self) -> Path:
-        return (self.report_dir / "latest").resolve()
+        # `latest` is the newest complete run; an interrupted run's folder is the newest.
+        latest = self.report_dir / "latest"
+        if latest.exists():
+            return latest.resolve()
+        return max(p for p in self.report_dir.iterdir() if p.is_dir() and p.name[0] not in ".l")
 
     @property
     def readiness(self) -> dict[str, Any]:

@@ -16,7 +16,12 @@ from readiness.plugin.stash import (
     GATE_KEY,
     gate_run,
 )
-from readiness.reports.folder import ReportDirError, check_report_dir
+from readiness.reports.folder import (
+    ReportDirError,
+    check_report_dir,
+    check_run_dir_free,
+    start_run_dir,
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -100,6 +105,7 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
         run = GateRun.prepare(options)
         if not config.option.collectonly:  # planning writes nothing
             check_report_dir(Path(options.report_dir))
+            check_run_dir_free(run.run_dir)
     except (ConfigError, ReportDirError) as exc:
         sys.stderr.write(f"readiness-gate: error: {exc}\n")
         return 2
@@ -132,7 +138,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.option.collectonly:  # planning only: no target, no run directory
         run.target = run.config.target or ""
         return
-    run.run_dir.mkdir(parents=True, exist_ok=True)
+    start_run_dir(run.run_dir, run.started_at.isoformat(timespec="seconds"))
     # pytest-html writes report.html into the run directory unless told otherwise.
     if hasattr(config.option, "htmlpath") and not config.option.htmlpath:
         config.option.htmlpath = str(run.run_dir / "report.html")

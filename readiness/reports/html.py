@@ -29,6 +29,7 @@ from readiness.core.formatting import (
     format_value,
     printable,
 )
+from readiness.reports.folder import write_atomically
 
 TEMPLATES = Path(__file__).with_name("templates")
 # Bumped whenever the Environment's options below change how templates compile.
@@ -229,5 +230,5 @@ def render_matrix(result: dict[str, Any], link_base: str = "readiness.html") -> 
 
 def write_dashboard(result: dict[str, Any], run_dir: Path) -> Path:
     path = Path(run_dir) / "readiness.html"
-    path.write_text(render_dashboard(result, run_dir), encoding="utf-8")
+    write_atomically(path, render_dashboard(result, run_dir))
     return path

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from readiness.core.formatting import format_score, format_threshold, format_value, printable
+from readiness.reports.folder import write_atomically
 
 # Characters XML 1.0 forbids even when escaped (C0 controls except tab/LF/CR, surrogates,
 # U+FFFE/U+FFFF). Target text can carry them, and one would make the whole file unparsable.
@@ -144,5 +145,5 @@ def render_junit(result: dict[str, Any]) -> str:
 
 def write_junit(result: dict[str, Any], run_dir: Path) -> Path:
     path = Path(run_dir) / "junit.xml"
-    path.write_text(render_junit(result), encoding="utf-8")
+    write_atomically(path, render_junit(result))
     return path

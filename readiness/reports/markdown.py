@@ -19,6 +19,7 @@ from readiness.core.formatting import (
     format_value,
     outcome_label,
 )
+from readiness.reports.folder import write_atomically
 
 __all__ = ["md", "render_summary", "write_summary"]
 ATTENTION = ("failed", "errored", "warned")  # most serious first
@@ -143,5 +144,5 @@ def render_summary(result: dict[str, Any]) -> str:
 
 def write_summary(result: dict[str, Any], run_dir: Path) -> Path:
     path = Path(run_dir) / "summary.md"
-    path.write_text(render_summary(result), encoding="utf-8")
+    write_atomically(path, render_summary(result))
     return path

@@ -1,30 +1,27 @@
 """Write one run's reports: readiness.json first, then every writer from that JSON.
 
 Each writer runs on its own: one that fails is reported and the others are still written
-(nothing already written is lost). reports/latest points at the newest run and
+(nothing already written is lost). reports/latest points at the newest complete run, and
 reports/history.jsonl keeps one line per run.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from readiness.reports import html, junit, markdown
+from readiness.reports.folder import append_line, finish_run_dir, point_latest, write_atomically
 
 Writer = Callable[[dict[str, Any], Path], Path]
 
 
 def write_json(result: dict[str, Any], run_dir: Path) -> Path:
-    path = run_dir / "readiness.json"
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)  # readers never see a half-written file
-    return path
+    text = json.dumps(result, indent=2, default=str) + "\n"
+    return write_atomically(run_dir / "readiness.json", text)
 
 
 WRITERS: dict[str, Writer] = {
@@ -48,28 +45,19 @@ def write_reports(result: dict[str, Any], run_dir: Path, report_root: Path) -> d
             continue
         if name == "json":
             data = json.loads(written[name].read_text(encoding="utf-8"))
-    for what, step in (
-        ("reports/latest", lambda: _point_latest(report_root, run_dir)),
+    steps: list[tuple[str, Callable[[], None]]] = [
         ("the history line", lambda: _append_history(report_root, result, run_dir)),
-    ):
+        ("the run's completion", lambda: finish_run_dir(run_dir)),
+    ]
+    if not result.get("interrupted"):
+        # `latest` is the newest *complete* run: a partial one does not displace it.
+        steps.insert(0, ("reports/latest", lambda: point_latest(report_root, run_dir)))
+    for what, step in steps:
         try:
             step()
         except OSError as exc:  # the run's own reports stand; the index is named, not fatal
             sys.stderr.write(f"readiness-gate: could not write {what}: {exc}\n")
     return written
-
-
-def _point_latest(report_root: Path, run_dir: Path) -> None:
-    latest = report_root / "latest"
-    try:
-        if latest.is_symlink() or latest.is_file():
-            latest.unlink()
-        latest.symlink_to(
-            run_dir.resolve().relative_to(report_root.resolve()), target_is_directory=True
-        )
-    except (OSError, ValueError):
-        # No symlinks here (or the run dir lives elsewhere): leave the path in a file instead.
-        latest.write_text(str(run_dir.resolve()) + "\n", encoding="utf-8")
 
 
 def _append_history(report_root: Path, result: dict[str, Any], run_dir: Path) -> None:
@@ -88,5 +76,5 @@ def _append_history(report_root: Path, result: dict[str, Any], run_dir: Path) ->
     }
     line["confidence"] = result.get("confidence", {}).get("value")
     line["dir"] = str(run_dir)
-    with (report_root / "history.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(line) + "\n")
+    line["interrupted"] = bool(result.get("interrupted"))
+    append_line(report_root / "history.jsonl", json.dumps(line))

@@ -585,7 +585,9 @@ def test_sigterm_stops_locust_and_writes_the_partial_report(serve, tmp_path: Pat
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, out[-2000:] + err
-    data = json.loads((reports / "latest" / "readiness.json").read_text())
+    # An interrupted run does not move `latest` (the newest complete run): its own folder.
+    (partial,) = reports.glob("*/readiness.json")
+    data = json.loads(partial.read_text())
     assert data["interrupted"] is True and data["exit_code"] == 130
     left = [
         p.pid

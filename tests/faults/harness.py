@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ class Ended:
     stderr: str
     report_dir: Path
     session: int  # the process group / session id its children inherit
+    earlier: frozenset[str]  # the run folders that were there before it started
 
     @property
     def output(self) -> str:
@@ -38,7 +40,9 @@ class Ended:
 
     @property
     def run_dir(self) -> Path:
-        return (self.report_dir / "latest").resolve()
+        """This run's own folder (`latest` moves only for a complete run)."""
+        (new,) = set(run_folders(self.report_dir)) - self.earlier
+        return self.report_dir / new
 
     @property
     def readiness(self) -> dict[str, Any]:
@@ -59,6 +63,7 @@ class GateProcess:
     cwd: Path = REPO
 
     def __post_init__(self) -> None:
+        self.earlier = frozenset(run_folders(self.report_dir))
         env = {k: v for k, v in os.environ.items() if k != "READINESS_TARGET"}
         env.update({"NO_COLOR": "1", **self.env})
         self.proc = subprocess.Popen(
@@ -123,7 +128,23 @@ class GateProcess:
             "".join(self._err),
             self.report_dir,
             self.proc.pid,
+            self.earlier,
         )
+
+
+def run_folders(report_dir: Path) -> list[str]:
+    if not report_dir.is_dir():
+        return []
+    return [p.name for p in report_dir.iterdir() if p.is_dir() and not p.is_symlink()]
+
+
+def wait_for_file(path: Path, bound_s: float = 120) -> None:
+    """Until ``path`` exists (a file written is the event; the bound only stops a hang)."""
+    deadline = time.monotonic() + bound_s
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path} was never written")
+        time.sleep(0.02)
 
 
 def run_to_end(report_dir: Path, *args: str, bound_s: float, **kwargs: Any) -> Ended:
@@ -154,7 +175,7 @@ def assert_ended_well(ended: Ended, *, exit_code: int, cause: str | None = None)
         assert len(lines) == 1 and lines[0].startswith("readiness-gate: error:"), ended.stderr
         if cause:
             assert re.search(cause, lines[0]), lines[0]
-        assert not ended.report_dir.exists() or not any(ended.report_dir.glob("*/readiness.json"))
+        assert set(run_folders(ended.report_dir)) == ended.earlier, "a run folder was made"
         return
     for name in REPORTS:
         assert (ended.run_dir / name).is_file(), f"{name} missing: {context}"
