@@ -126,10 +126,12 @@ def _run(serve: Callable[..., str], tmp: Path, s: Secrets) -> GateRunResult:
 
 
 def _leaks(result: GateRunResult, secrets: Secrets) -> list[str]:
-    """Where any form of any secret shows: a file's name or content, stdout, stderr."""
+    """Where any form of any secret shows: a file's name or content, stdout, stderr, the
+    history line."""
     found = []
     forms = secrets.forms()
-    shown = {"stdout": result.stdout, "stderr": result.stderr}
+    history = (result.report_dir / "history.jsonl").read_text(encoding="utf-8")
+    shown = {"stdout": result.stdout, "stderr": result.stderr, "history.jsonl": history}
     for path in sorted(result.run_dir.rglob("*")):
         name = str(path.relative_to(result.run_dir))
         shown[f"name of {name}"] = name
