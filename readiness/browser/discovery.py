@@ -208,25 +208,3 @@ def preflight_chromium(explicit: str | None = None) -> str:
     if path is None:
         raise BrowserNotFound(NOT_FOUND)
     return path
-
-
-def certificate_verifies(url: str, ca_bundle: str | os.PathLike[str], timeout_s: float) -> str:
-    """Verify the TLS certificate ``url``'s host presents against the system CAs plus
-    ``ca_bundle`` (chain and host name), with Python's ssl. Returns "" if it verifies, else
-    the reason. Used before letting a browser context skip its own verification."""
-    import socket
-    import ssl
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    host, port = parts.hostname or "", parts.port or 443
-    context = ssl.create_default_context()
-    context.load_verify_locations(cafile=os.fspath(ca_bundle))
-    try:
-        with (
-            socket.create_connection((host, port), timeout=timeout_s) as sock,
-            context.wrap_socket(sock, server_hostname=host),
-        ):
-            return ""
-    except (OSError, ssl.SSLError) as exc:
-        return f"{exc.__class__.__name__}: {exc}"

@@ -66,7 +66,7 @@ def open_browser_session(pw: Any, gate: GateRun) -> BrowserSession:
         raise BrowserDidNotStart(
             f"Chromium did not start ({executable}): {first_line(exc)}"
         ) from exc
-    policy = https_policy(gate.target, gate.config.tls.verify, gate.ca_bundle, 5.0)
+    policy = https_policy(gate.target, gate.trust, 5.0)
     return BrowserSession(
         browser=browser,
         executable=str(executable),

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from readiness.browser.discovery import certificate_verifies, close_quietly
+from readiness.browser.discovery import close_quietly
 from readiness.browser.settings import BrowserSettings, Login, MissingSecret, expand_env
+from readiness.plugin import trust
+from readiness.plugin.trust import TrustStore
 
 
 @dataclass
@@ -25,28 +27,29 @@ class HttpsPolicy:
     reason: str  # one line for the run's notes: why (not) the browser skips verification
 
 
-def https_policy(
-    target: str, verify: bool, ca_bundle: Path | None, timeout_s: float
-) -> HttpsPolicy:
+def https_policy(target: str, store: TrustStore, timeout_s: float) -> HttpsPolicy:
     """Whether browser contexts for ``target`` may skip Chromium's own certificate check.
 
     Chromium cannot be handed a CA file (it reads the NSS database, which needs certutil, and
     --ignore-certificate-errors-spki-list only pins one key and needs a user-data-dir flag),
-    so trust in an extra CA is established the other way round: Python's ssl verifies the
-    chain and host name the target presents against the system CAs plus ``ca_bundle`` first,
-    and only if that succeeds do contexts set ``ignore_https_errors``. The residual risk (the
-    certificate changing between the check and the visit) is limited to this run.
+    so the run's trust store is applied the other way round: Python's ssl verifies the chain
+    and host name the target presents against the store (readiness/plugin/trust.py, the one
+    every other client uses) first, and only if that succeeds do contexts set
+    ``ignore_https_errors``. The residual risk (the certificate changing between the check
+    and the visit) is limited to this run.
     """
     if urlsplit(target).scheme != "https":
         return HttpsPolicy(False, "plain http: no certificate to verify")
-    if not verify:
+    if not store.verify:
         return HttpsPolicy(True, "tls.verify is false: the browser accepts any certificate")
-    if ca_bundle is None:
-        return HttpsPolicy(False, "the browser verifies the certificate against its own CAs")
-    problem = certificate_verifies(target, ca_bundle, timeout_s)
+    problem = trust.problem(target, store.context(), timeout_s)
     if problem:
-        return HttpsPolicy(False, f"certificate does not verify against {ca_bundle}: {problem}")
-    return HttpsPolicy(True, f"certificate verified against {ca_bundle.name} before browsing")
+        return HttpsPolicy(
+            False,
+            f"certificate does not verify against {store.describe()}: {problem}"
+            " (the browser verifies it against its own CAs)",
+        )
+    return HttpsPolicy(True, f"certificate verified against {store.describe()} before browsing")
 
 
 class PageNotResponding(Exception):

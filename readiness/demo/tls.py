@@ -1,7 +1,8 @@
 """A certificate authority made at start-up, so the demo target can serve real HTTPS.
 
-The gate trusts this CA (gates.yaml: `tls: {ca_bundle: demo}`) the way a staging target's
-private CA is trusted, so transport and TLS checks run on the bundled demo for real.
+The gate trusts this CA whenever it serves the demo itself (readiness/plugin/trust.py), the
+way a staging target's private CA is trusted, so transport and TLS checks run on the bundled
+demo for real.
 """
 
 from __future__ import annotations

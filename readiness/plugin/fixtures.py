@@ -55,7 +55,8 @@ def check(request: pytest.FixtureRequest, gate: GateRun) -> CheckRecorder:
 def http(gate: GateRun) -> Iterator[requests.Session]:
     """One HTTP session for the run: a stable User-Agent, connection reuse, no env proxies
     (a gate measures the target, not a corporate proxy in front of it), and every request
-    within gates.yaml's http: deadline and body cap."""
+    within gates.yaml's http: deadline and body cap, verified against the run's one trust
+    store (readiness/plugin/trust.py; requests alone would use certifi's bundle)."""
     with BoundedSession(gate.limits) as session:
         session.headers["User-Agent"] = USER_AGENT
         session.trust_env = False

@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import certifi
-
 from readiness import config as gate_config
 from readiness.core.model import CheckMeta, CheckResult, GateResult
 from readiness.plugin.http import Limits
 from readiness.plugin.interrupt import InterruptWatch
+from readiness.plugin.trust import TrustBundle, TrustStore, from_config
 
 
 def new_run_id(now: dt.datetime) -> str:
@@ -49,7 +48,9 @@ class GateRun:
     started_monotonic: float
     target: str = ""
     demo: Any = None  # the DemoServer when the bundled demo target serves this run
-    ca_bundle: Path | None = None  # extra CA every client of the target trusts
+    # The one trust store of every client of the target (readiness/plugin/trust.py).
+    trust: TrustStore = field(default_factory=TrustStore)
+    _bundle: TrustBundle | None = field(default=None, repr=False)  # requests' view of it
     results: list[CheckResult] = field(default_factory=list)
     collected: set[str] = field(default_factory=set)  # components with at least one check
     unreachable: str | None = None
@@ -94,10 +95,13 @@ class GateRun:
                 raise gate_config.ConfigError(
                     f"page '{page}' must be a path starting with '/'", field="--page"
                 )
+        # The files it names are read now: a bad CA file is a config error, before any traffic.
+        store = from_config(cfg.tls.verify, cfg.tls.ca_bundle)
         now = dt.datetime.now(dt.UTC)
         run_id = options.run_id or new_run_id(now)
         return cls(
             config=cfg,
+            trust=store,
             options=options,
             run_id=run_id,
             # Absolute: suites hand paths to subprocesses (Locust) that run in other cwds.
@@ -113,23 +117,19 @@ class GateRun:
 
     @property
     def verify(self) -> bool | str:
-        """What TLS clients (requests' ``verify=``) use for the target: the system's trust
-        store, plus the configured CA when there is one (requests trusts only the file it is
-        given, so both go into one bundle in the run directory)."""
-        if not self.config.tls.verify:
-            return False
-        if self.ca_bundle is None:
-            return True
-        combined = self.run_dir / "trusted-cas.pem"
-        if not combined.exists():
-            combined.parent.mkdir(parents=True, exist_ok=True)
-            combined.write_text(
-                Path(certifi.where()).read_text(encoding="utf-8")
-                + "\n"
-                + self.ca_bundle.read_text(encoding="utf-8"),
-                encoding="utf-8",
-            )
-        return str(combined)
+        """requests' ``verify=`` for the target: the run's trust store as one PEM file (the
+        system's own file when that is the whole store; else a temporary file outside the
+        run folder, removed when the run ends), or False under ``tls.verify: false``."""
+        if self._bundle is None or self._bundle.store is not self.trust:
+            self.release_trust()  # the store changed (the demo's CA joined): a new file
+            self._bundle = TrustBundle(self.trust)
+        return self._bundle.verify
+
+    def release_trust(self) -> None:
+        """Remove the temporary trust file, if one was written (at the run's end)."""
+        if self._bundle is not None:
+            self._bundle.remove()
+            self._bundle = None
 
     @property
     def limits(self) -> Limits:

@@ -16,6 +16,7 @@ from readiness.plugin.stash import (
     GATE_KEY,
     gate_run,
 )
+from readiness.plugin.trust import DEMO_LABEL
 from readiness.reports.folder import (
     ReportDirError,
     check_report_dir,
@@ -151,10 +152,6 @@ def pytest_configure(config: pytest.Config) -> None:
         _start_demo(run)
     else:
         run.target = run.config.target or ""
-    bundle = run.config.tls.ca_bundle
-    # `demo` names the demo's own CA: trusted when the demo serves, meaningless otherwise.
-    if bundle not in (None, "demo"):
-        run.ca_bundle = Path(bundle)
 
 
 def _start_demo(run: GateRun) -> None:
@@ -170,8 +167,9 @@ def _start_demo(run: GateRun) -> None:
         ca = DemoCA()
         context = ca.server_context()
         ca_path = ca.write_ca(run.run_dir / "demo-ca.pem")
-        if run.config.tls.ca_bundle == "demo":  # trusted only when gates.yaml says so
-            run.ca_bundle = ca_path
+        # Trusted whatever tls.ca_bundle says: the gate made this CA a moment ago, for this
+        # run only (`ca_bundle: demo` says the same explicitly).
+        run.trust = run.trust.with_ca(DEMO_LABEL, str(ca_path), ca_path.read_text("ascii"))
     run.demo = DemoServer(mode=mode, ssl_context=context).start()
     run.target = run.demo.url
 
@@ -180,5 +178,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if config in GATE_CONFIGS:
         GATE_CONFIGS.remove(config)
     run = gate_run(config)
+    if run is not None:
+        run.release_trust()  # the temporary trust file requests was given, if any
     if run is not None and run.demo is not None:
         run.demo.stop()

@@ -59,11 +59,12 @@ def scenario_dict(
     stages: list[dict[str, Any]],
     spawn_rate: float,
     client: str,
-    verify: bool | str,
+    verify: bool,
     timeout_s: float,
     out_dir: str,
     abort: dict[str, Any] | None,
     local_workers: int = 0,
+    ca_pem: str = "",
 ) -> dict[str, Any]:
     """Everything the locustfile needs, JSON-serialisable (it is embedded as a literal)."""
     return {
@@ -85,6 +86,9 @@ def scenario_dict(
         "spawn_rate": spawn_rate,
         "client": client,
         "verify": verify,
+        # The gate's extra CAs as PEM text (a path of the master's means nothing to a remote
+        # worker): each worker adds them to its own system store at start (template.py).
+        "ca_pem": ca_pem,
         "timeout_s": timeout_s,
         "out_dir": out_dir,
         "abort": abort,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import ssl
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from typing import Any
 import gevent
 from locust import FastHttpUser, HttpUser, LoadTestShape, between, constant, events
 from locust import stats as locust_stats
+from locust.clients import LocustHttpAdapter
 from locust.runners import MasterRunner, WorkerRunner
 
 ABORT_EVERY_S = 0.5
@@ -30,6 +33,11 @@ AWAIT_WORKERS_S = 10.0
 SECRET_PREFIX = "$env:"
 # The key under which a worker's report to its master carries its successes histogram.
 SUCCESSES_KEY = "readiness_successes"
+
+# The variables that add to this process's trust store, as in readiness/plugin/trust.py.
+TRUST_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE")
+_PEM = re.compile(r"-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----")
+_TRUST: list[Any] = []  # the store, built once per process at its first TLS connection
 
 # (method, name) -> response time bucket (ms) -> count, for the successful requests only.
 Successes = dict[tuple[str, str], dict[int, int]]
@@ -239,8 +247,52 @@ def _task(endpoint: dict[str, Any]) -> Any:
     return request
 
 
+def _trust_context(extra_pem: str) -> Any:
+    """This process's trust store, built at start the way the gate builds its own
+    (readiness/plugin/trust.py, which a remote worker does not have): its system store (the
+    OpenSSL default file, else folder, else certifi's bundle), the standard variables set
+    here, and the gate's extra CAs (tls.ca_bundle, the demo's) carried in the scenario as PEM
+    text, never as a path of the master's. Chain and host name are verified."""
+    if _TRUST:
+        return _TRUST[0]
+    paths = ssl.get_default_verify_paths()
+    if os.path.isfile(paths.openssl_cafile) or os.path.isdir(paths.openssl_capath):
+        locations = [paths.openssl_cafile, paths.openssl_capath]
+    else:
+        import certifi
+
+        locations = [certifi.where()]
+    for name in TRUST_VARIABLES:
+        value = os.environ.get(name, "").strip()
+        locations += value.split(os.pathsep) if name == "SSL_CERT_DIR" else [value]
+    texts = [extra_pem]
+    for location in filter(None, locations):
+        files = sorted(Path(location).iterdir()) if os.path.isdir(location) else [location]
+        for file in files:
+            if os.path.isfile(file):
+                texts.append(Path(file).read_text(encoding="ascii", errors="replace"))
+    context = gevent.ssl.SSLContext(gevent.ssl.PROTOCOL_TLS_CLIENT)
+    blocks = dict.fromkeys(b for t in texts for b in _PEM.findall(t))
+    if blocks:
+        context.load_verify_locations(cadata="\n".join(blocks) + "\n")
+    _TRUST.append(context)
+    return context
+
+
+class _TrustAdapter(LocustHttpAdapter):
+    """Locust's requests adapter, verifying against this process's store instead of the
+    certifi context Locust preloads."""
+
+    def build_connection_pool_key_attributes(self, request: Any, verify: Any, cert: Any = None):
+        host, pool = super().build_connection_pool_key_attributes(request, verify, cert)
+        if verify is True:
+            pool["ssl_context"] = self.trust
+        return host, pool
+
+
 def _user_class(config: dict[str, Any]) -> type:
-    verify = config["verify"]  # True, False, or a CA bundle path (the gate's TLS policy)
+    verify = bool(config["verify"])  # false: tls.verify is false, any certificate is taken
+    extra_pem = config.get("ca_pem") or ""
     attrs: dict[str, Any] = {
         "host": config["host"],
         "wait_time": _wait_time(config["think_time_s"]),
@@ -250,21 +302,24 @@ def _user_class(config: dict[str, Any]) -> type:
         base: type = FastHttpUser
         attrs["network_timeout"] = config["timeout_s"]
         attrs["connection_timeout"] = config["timeout_s"]
-        attrs["insecure"] = verify is False
-        if isinstance(verify, str):
-            # Trust the gate's bundle, as requests' verify=PATH does (it holds the system CAs
-            # and the configured one); geventhttpclient calls the factory with
-            # cafile=<certifi>, which this replaces. Hostname checks stay on (insecure=False).
-            def trust_bundle(*_args: Any, **_kw: Any) -> Any:
-                return gevent.ssl.create_default_context(cafile=verify)
+        attrs["insecure"] = not verify
+        if verify:
+            # geventhttpclient calls the factory with cafile=<certifi>, which the store
+            # replaces; it keeps host name checks on (insecure=False).
+            def trusted(*_args: Any, **_kw: Any) -> Any:
+                return _trust_context(extra_pem)
 
-            attrs["ssl_context_factory"] = staticmethod(trust_bundle)
+            attrs["ssl_context_factory"] = staticmethod(trusted)
     else:
         base = HttpUser
 
         def on_start(user: Any) -> None:
             user.client.verify = verify
             user.client.trust_env = False  # a gate measures the target, not a proxy
+            if verify:
+                adapter = _TrustAdapter(pool_manager=getattr(user, "pool_manager", None))
+                adapter.trust = _trust_context(extra_pem)
+                user.client.mount("https://", adapter)
 
         attrs["on_start"] = on_start
     return type("GateUser", (base,), attrs)

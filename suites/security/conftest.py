@@ -72,11 +72,9 @@ def limits(gate) -> Limits:
 
 
 @pytest.fixture(scope="session")
-def cafile(gate, settings: Settings) -> str | None:
-    """The CA bundle the TLS checks trust besides the system store."""
-    if settings.ca_bundle:
-        return str(Path(gate.config.path).parent / settings.ca_bundle)
-    return str(gate.verify) if isinstance(gate.verify, str) else None
+def trust(gate):
+    """The run's one trust store (readiness/plugin/trust.py): what every client trusts."""
+    return gate.trust
 
 
 @pytest.fixture(scope="session")
@@ -141,7 +139,7 @@ class TlsFacts:
 
 
 @pytest.fixture(scope="session")
-def tls(target: str, settings: Settings, cafile: str | None, timeout) -> TlsFacts:
+def tls(target: str, settings: Settings, trust, timeout) -> TlsFacts:
     parts = urlsplit(target)
     host, port = parts.hostname or "", parts.port or 443
     now = dt.datetime.now(dt.UTC)
@@ -151,7 +149,7 @@ def tls(target: str, settings: Settings, cafile: str | None, timeout) -> TlsFact
         return TlsFacts(None, f"{exc.__class__.__name__}: {exc}", {}, None, host, now)
     older = tlsinfo.ORDER[: tlsinfo.ORDER.index(settings.tls_min)]
     accepted = {v: tlsinfo.accepts(host, port, v, timeout) for v in older}
-    chain = tlsinfo.verify_chain(host, port, cafile, timeout)
+    chain = tlsinfo.verify_chain(host, port, trust.context(), timeout)
     return TlsFacts(handshake, None, accepted, chain, host, now)
 
 

@@ -59,7 +59,7 @@ class Settings(SuiteSettings):
     tls_min: Literal["1.2", "1.3"] = "1.2"
     hsts_min_age_s: int = Field(default=SIX_MONTHS_S, ge=0)
     cert_warn_days: int = Field(default=30, ge=0)  # warn when the certificate expires sooner
-    ca_bundle: str | None = None  # PEM to trust for the TLS checks (default: tls.ca_bundle)
+    ca_bundle: str | None = None  # moved to tls.ca_bundle (an error when set: _moved)
     http_url: str | None = None  # plain-HTTP URL of an https target (default: port 80 if 443)
     pages: list[str] = []  # pages whose headers, cookies and HTML are judged (default: pages)
     login: Login | None = None
@@ -73,6 +73,18 @@ class Settings(SuiteSettings):
     probes_deadline_s: float = Field(default=10, gt=0)
     active: bool = False  # opt-in: send harmless canaries to the parameters below
     active_probes: list[ActiveProbe] = []
+
+    @field_validator("ca_bundle")
+    @classmethod
+    def _moved(cls, value: str | None) -> str | None:
+        # The TLS checks once trusted a bundle of their own while every request trusted
+        # another: one certificate, two verdicts in one run.
+        if value is not None:
+            raise ValueError(
+                "moved to tls.ca_bundle: the TLS checks trust the run's one store, the one"
+                " every request uses"
+            )
+        return value
 
     @field_validator("pages", "extra_paths", "sensitive_paths")
     @classmethod

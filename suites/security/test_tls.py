@@ -142,13 +142,13 @@ def test_cert_hostname(check, tls: TlsFacts, target: str) -> None:
     observes="tls",
     applies=https_only,
 )
-def test_cert_trusted(check, tls: TlsFacts, target: str, cafile) -> None:
+def test_cert_trusted(check, tls: TlsFacts, target: str, trust) -> None:
     cert = _handshake(tls).certificate
     ok = tls.chain_error is None
-    trust = "system store" + (f" + {cafile}" if cafile else "")
+    store = trust.describe()  # the run's one store: the one requests used too
     verdict = Judgement(
         ok,
-        f"chain verifies against {trust}",
+        f"chain verifies against {store}",
         CERT_WHY,
         () if ok else (f"not trusted: {tls.chain_error}",),
     )
@@ -157,7 +157,7 @@ def test_cert_trusted(check, tls: TlsFacts, target: str, cafile) -> None:
         verdict,
         target,
         tls.chain_error or "verified",
-        expected=f"trusted by {trust}",
+        expected=f"trusted by {store}",
         extra=_cert_evidence(cert),
     )
 

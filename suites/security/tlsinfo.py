@@ -135,16 +135,14 @@ def accepts(host: str, port: int, version: str, timeout: float) -> bool:
         return False
 
 
-def verify_chain(host: str, port: int, cafile: str | None, timeout: float) -> str | None:
-    """None if the chain verifies against the system store (plus ``cafile``), else why not.
+def verify_chain(host: str, port: int, context: ssl.SSLContext, timeout: float) -> str | None:
+    """None if the chain verifies against ``context`` (the run's trust store, the one every
+    other client uses), else why not.
 
     The hostname is judged separately (``hostname_matches``), so it is not checked here. A
     verified handshake that fails for another reason (a server that only speaks TLS < 1.2,
     a reset) is a reason too: it must not error every TLS check through the fixture.
     """
-    context = ssl.create_default_context()  # the system store...
-    if cafile:
-        context.load_verify_locations(cafile)  # ...plus a staging CA
     context.check_hostname = False
     try:
         with _connect(host, port, context, timeout):

@@ -25,6 +25,7 @@ from readiness.browser.session import PageNotResponding, evaluate_within, https_
 from readiness.browser.settings import Crawl
 from readiness.demo import DemoServer
 from readiness.demo.tls import DemoCA
+from readiness.plugin import trust
 
 A11Y_ONLY = """
 target: {target}
@@ -156,16 +157,22 @@ def test_playwrights_headless_shell_of_the_same_revision_is_preferred(tmp_path: 
 
 def test_https_trust_needs_the_certificate_to_verify_first(tmp_path: Path) -> None:
     ca, other = DemoCA(), DemoCA()
+
+    def store(bundle: Path | None, verify: bool = True) -> trust.TrustStore:
+        return trust.from_config(verify, str(bundle) if bundle else None, environ={})
+
     with DemoServer("healthy", ssl_context=ca.server_context()) as server:
         url = server.url
-        good = https_policy(url, True, ca.write_ca(tmp_path / "ca.pem"), 5)
-        wrong = https_policy(url, True, other.write_ca(tmp_path / "other.pem"), 5)
+        good = https_policy(url, store(ca.write_ca(tmp_path / "ca.pem")), 5)
+        wrong = https_policy(url, store(other.write_ca(tmp_path / "other.pem")), 5)
+        system_only = https_policy(url, store(None), 5)
     assert url.startswith("https://")
     assert good.ignore_https_errors, good.reason
+    assert "verified against system store + tls.ca_bundle" in good.reason
     assert not wrong.ignore_https_errors and "does not verify" in wrong.reason
-    assert not https_policy(url, True, None, 5).ignore_https_errors  # Chromium's own CAs
-    assert https_policy(url, False, None, 5).ignore_https_errors  # tls.verify: false
-    assert not https_policy("http://127.0.0.1:1", True, None, 5).ignore_https_errors
+    assert not system_only.ignore_https_errors  # Chromium verifies with its own CAs
+    assert https_policy(url, store(None, verify=False), 5).ignore_https_errors
+    assert not https_policy("http://127.0.0.1:1", store(None), 5).ignore_https_errors
 
 
 def test_same_origin_links() -> None:

@@ -9,6 +9,9 @@ import pytest
 from browser_pages import PASSWORD, SESSION_COOKIE, pages_app
 from helpers import write_gates
 
+from readiness.demo import DemoServer
+from readiness.demo.tls import DemoCA
+
 pytestmark = pytest.mark.e2e
 
 # The block proposed for the default gates.yaml (see docs/browser-suites.md).
@@ -248,17 +251,26 @@ def test_crawl_adds_same_origin_pages(
     assert notes == ([left_out] if left_out else [])
 
 
-def test_an_untrusted_certificate_says_how_to_trust_it(run_gate, tmp_path: Path) -> None:
-    # The demo serves HTTPS with a CA of its own, which gates.yaml does not name here.
-    gates = write_gates(
-        tmp_path,
-        "target: demo\npages: [/]\ncomponents:\n"
-        "  performance: {weight: 1, runs: 1}\n  accessibility: {weight: 1}\n",
-    )
-    result = run_gate("--gates", str(gates), "-q", "-k", "fcp or critical")
-    assert result.returncode == 3, result.stdout[-3000:] + result.stderr
+@pytest.mark.parametrize("trusted", [False, True], ids=["unknown-ca", "ca-in-SSL_CERT_FILE"])
+def test_the_browser_trusts_what_the_run_trusts(trusted: bool, run_gate, tmp_path: Path) -> None:
+    # A demo served with a CA gates.yaml does not name; SSL_CERT_FILE names it, or nothing.
+    ca = DemoCA()
+    ca_file = ca.write_ca(tmp_path / "ca.pem")
+    env = {"SSL_CERT_FILE": str(ca_file) if trusted else "", "SSL_CERT_DIR": ""}
+    env["REQUESTS_CA_BUNDLE"] = ""
+    with DemoServer("healthy", ssl_context=ca.server_context()) as server:
+        gates = write_gates(
+            tmp_path,
+            f"target: {server.url}\npages: [/]\ncomponents:\n"
+            "  performance: {weight: 1, runs: 1}\n  accessibility: {weight: 1}\n",
+        )
+        result = run_gate("--gates", str(gates), "-q", "-k", "fcp or critical", env=env)
     for check_id in ("performance.fcp./", "accessibility.critical./"):
         check = result.check(check_id)
+        if trusted:  # the page loaded: measured and scanned, whatever the verdict
+            assert check["outcome"] not in ("errored", "skipped"), check["message"]
+            continue
+        assert result.returncode == 3, result.stdout[-3000:] + result.stderr
         assert check["outcome"] == "errored"
         assert "net::ERR_CERT_AUTHORITY_INVALID" in check["message"]
         assert "set tls.ca_bundle in gates.yaml to the CA that issued it" in check["message"]

@@ -144,9 +144,8 @@ def test_untrusted_ca_fails_trust_and_a_ca_bundle_fixes_it(
     result = _run(run_gate, tmp_path, url, None)
     assert result.check("security.cert.trusted")["outcome"] == "failed"
     assert result.check("security.cert.hostname")["outcome"] == "passed"
-    # The suite's own ca_bundle override (relative to the gates file) trusts the staging CA.
-    ca.cert_pem.write_to_path(str(tmp_path / "staging.pem"))
-    result = _run(run_gate, tmp_path, url, None, "    ca_bundle: staging.pem\n")
+    # tls.ca_bundle (relative to the gates file) trusts the staging CA, for every client.
+    result = _run(run_gate, tmp_path, url, ca)
     assert result.check("security.cert.trusted")["outcome"] == "passed"
 
 

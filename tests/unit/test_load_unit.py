@@ -253,7 +253,7 @@ def _scenario(**extra) -> dict:
         stages=[],
         spawn_rate=5.0,
         client="fast",
-        verify="/tmp/ca.pem",
+        verify=True,
         timeout_s=10.0,
         out_dir="/tmp/out",
         abort=None,
