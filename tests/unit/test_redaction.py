@@ -253,3 +253,18 @@ def test_a_short_redact_entry_is_a_config_error(tmp_path: Path) -> None:
     assert (caught.value.line, caught.value.field) == (2, "redact.1")
     assert f"at least {MIN_LENGTH} characters" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+# --- the dashboard and a URL urlsplit refuses (it failed the whole HTML writer) ---
+
+
+@pytest.mark.parametrize("kind", ["url", "image", "html"])
+def test_evidence_with_a_url_urlsplit_refuses_is_shown_not_linked(kind: str) -> None:
+    from readiness.reports.html import evidence_view
+
+    odd = "http://[redacted]@127.0.0.1:8080/"  # the old redact_url's form of a userinfo
+    with pytest.raises(ValueError):
+        urlsplit(odd)
+    view = evidence_view({"kind": kind, "label": "where", "content": odd}, Path("/nonexistent"))
+    assert view["href"] is None and view["data_uri"] is None
+    assert view["note"]
