@@ -78,6 +78,7 @@ class Source:
     path: str
     folder: bool = False
     key: str = ""  # the resolved path: a source naming what is already in is left out
+    covers: str = ""  # another resolved path it stands for (the system's hashed folder)
     field: str = ""  # the gates.yaml key or variable a bad source is reported under
     pem: str = ""  # the text, read once (a configured CA: what a remote worker is given)
 
@@ -92,7 +93,7 @@ def plan_store(
     for source in (*([system] if system else []), *configured, *variables):
         key = source.key or source.path
         if key not in seen:
-            seen.add(key)
+            seen.update(filter(None, (key, source.covers)))
             kept.append(source)
     return tuple(kept)
 
@@ -162,12 +163,13 @@ class TrustStore:
 
 def system_source(paths: ssl.DefaultVerifyPaths | None = None) -> Source:
     """The system store: OpenSSL's compiled-in file, else its folder (not the variables,
-    which join on their own), else certifi's bundle."""
+    which join on their own), else certifi's bundle. Where both exist the folder holds the
+    file's certificates under hashed names (Debian, Alpine, Fedora): the file stands for it,
+    and SSL_CERT_DIR naming that folder adds nothing."""
     paths = paths or ssl.get_default_verify_paths()
     if os.path.isfile(paths.openssl_cafile):
-        return Source(
-            "system store", paths.openssl_cafile, key=os.path.realpath(paths.openssl_cafile)
-        )
+        cafile, folder = paths.openssl_cafile, os.path.realpath(paths.openssl_capath)
+        return Source("system store", cafile, key=os.path.realpath(cafile), covers=folder)
     if os.path.isdir(paths.openssl_capath):
         capath = paths.openssl_capath
         return Source("system store", capath, folder=True, key=os.path.realpath(capath))
@@ -190,9 +192,8 @@ def variable_sources(environ: Mapping[str, str]) -> list[Source]:
                     " (or a folder of them), or unset it",
                     field=name,
                 )
-            folder = os.path.isdir(part)
-            source = Source(f"{name}={part}", part, folder, os.path.realpath(part), name)
-            found.append(source)
+            label, key = f"{name}={part}", os.path.realpath(part)
+            found.append(Source(label, part, os.path.isdir(part), key=key, field=name))
     return found
 
 

@@ -256,8 +256,12 @@ def _trust_context(extra_pem: str) -> Any:
     if _TRUST:
         return _TRUST[0]
     paths = ssl.get_default_verify_paths()
-    if os.path.isfile(paths.openssl_cafile) or os.path.isdir(paths.openssl_capath):
-        locations = [paths.openssl_cafile, paths.openssl_capath]
+    covered = set()
+    if os.path.isfile(paths.openssl_cafile):
+        locations = [paths.openssl_cafile]
+        covered.add(os.path.realpath(paths.openssl_capath))  # the same, under hashed names
+    elif os.path.isdir(paths.openssl_capath):
+        locations = [paths.openssl_capath]
     else:
         import certifi
 
@@ -267,10 +271,15 @@ def _trust_context(extra_pem: str) -> Any:
         locations += value.split(os.pathsep) if name == "SSL_CERT_DIR" else [value]
     texts = [extra_pem]
     for location in filter(None, locations):
+        if os.path.realpath(location) in covered:
+            continue
+        covered.add(os.path.realpath(location))
         files = sorted(Path(location).iterdir()) if os.path.isdir(location) else [location]
         for file in files:
-            if os.path.isfile(file):
+            try:
                 texts.append(Path(file).read_text(encoding="ascii", errors="replace"))
+            except OSError:  # a sub-folder, or a file this process may not read
+                continue
     context = gevent.ssl.SSLContext(gevent.ssl.PROTOCOL_TLS_CLIENT)
     blocks = dict.fromkeys(b for t in texts for b in _PEM.findall(t))
     if blocks:

@@ -33,6 +33,10 @@ def test_the_system_comes_first_then_the_configured_cas_then_the_variables() -> 
 def test_a_source_naming_what_is_already_in_is_left_out() -> None:
     store = TrustStore(True, SYSTEM, (), (SAME_AS_SYSTEM, VAR, VAR))
     assert store.sources == (SYSTEM, VAR)
+    # The system's file stands for its hashed folder: SSL_CERT_DIR naming it adds nothing.
+    system = Source("system store", "/usr/lib/ssl/cert.pem", key="/sys.pem", covers="/certs")
+    folder = Source("SSL_CERT_DIR=/etc/ssl/certs", "/etc/ssl/certs", folder=True, key="/certs")
+    assert TrustStore(True, system, (), (folder,)).sources == (system,)
 
 
 def test_one_file_is_given_to_requests_as_it_is_more_need_one_file_made() -> None:
