@@ -57,7 +57,7 @@ from readiness.core.observation import (
 from readiness.core.paths import UrlPath, url_path
 from readiness.core.redaction import Redactor
 from readiness.plugin.gate import GateRun
-from readiness.plugin.http import BoundedSession, Limits
+from readiness.plugin.http import BodyNotRead, BoundedSession, Limits, why_no_answer
 from readiness.plugin.plan import Plan
 from readiness.plugin.recorder import (
     NOT_APPLICABLE,
@@ -76,6 +76,7 @@ __all__ = [
     "MOST_FAILED",
     "NOT_APPLICABLE",
     "RECORDER_KEY",
+    "BodyNotRead",
     "BoundedSession",
     "BrowserSession",
     "Budget",
@@ -122,6 +123,7 @@ __all__ = [
     "require_unique",
     "url_path",
     "went_elsewhere",
+    "why_no_answer",
 ]
 
 

@@ -8,6 +8,7 @@ fill a buffer), against a deadline for the whole request and a cap on the bytes 
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,45 @@ class DeadlineExceeded(requests.Timeout):
     """The whole request took longer than its deadline (a body still arriving, say)."""
 
 
+class BodyNotRead(requests.ConnectionError):
+    """The status line and headers arrived, the body did not (it stalled or broke off): the
+    target answered, so it is not "unreachable", but what it answered was never seen whole."""
+
+
+class BodyStalled(BodyNotRead, requests.ReadTimeout):
+    """The body stopped arriving for longer than the per-read timeout."""
+
+
+_TLS_REASON = re.compile(r"certificate verify failed: ([^(')\]]+)|\[SSL: [A-Z_]+\] ([^(')\]]+)")
+_CAUSES = (
+    "Connection refused",
+    "Connection reset",
+    "timed out",
+    "Name or service not known",
+    "No address associated with hostname",
+    "No route to host",
+    "Temporary failure in name resolution",
+    "Remote end closed connection without response",
+)
+
+
+def why_no_answer(exc: BaseException) -> str:
+    """The cause of a failed request in a few words: what the TLS handshake refused
+    ("certificate has expired", "Hostname mismatch, certificate is not valid for
+    'localhost'"), the socket error ("connection refused"), else the exception's class."""
+    text = str(exc)
+    if isinstance(exc, requests.exceptions.SSLError):
+        found = _TLS_REASON.search(text)
+        if found:
+            return (found.group(1) or found.group(2)).strip().rstrip(".")
+    if isinstance(exc, (DeadlineExceeded, BodyNotRead)):
+        return text.splitlines()[0][:200] if text else type(exc).__name__
+    for cause in _CAUSES:
+        if cause.lower() in text.lower():
+            return cause.lower()
+    return exc.__class__.__name__
+
+
 def fetch(session: Any, method: str, url: str, limits: Limits, **kwargs: Any) -> Fetched:
     """``session.request(method, url, **kwargs)`` with its body read within ``limits``;
     raises requests' exceptions, and DeadlineExceeded past the deadline."""
@@ -51,8 +91,9 @@ def fetch(session: Any, method: str, url: str, limits: Limits, **kwargs: Any) ->
         while True:
             if time.monotonic() - started > limits.deadline_s:
                 raise DeadlineExceeded(
-                    f"no complete answer within {limits.deadline_s:g} s (the whole request's"
-                    f" deadline; {size} bytes of the body had arrived)"
+                    f"answered HTTP {response.status_code}, but no complete answer within"
+                    f" {limits.deadline_s:g} s (the whole request's deadline; {size} bytes of"
+                    " the body had arrived)"
                 )
             chunk = response.raw.read1(CHUNK, decode_content=True)
             if not chunk:
@@ -66,9 +107,15 @@ def fetch(session: Any, method: str, url: str, limits: Limits, **kwargs: Any) ->
             chunks.append(chunk)
             size += len(chunk)
     except urllib3.exceptions.ReadTimeoutError as exc:  # as requests says it of the headers
-        raise requests.ReadTimeout(f"the body stopped arriving: {exc}") from exc
+        raise BodyStalled(
+            f"answered HTTP {response.status_code}, then the body stopped arriving"
+            f" ({size} bytes read): {exc}"
+        ) from exc
     except urllib3.exceptions.HTTPError as exc:  # a reset or a broken encoding mid-body
-        raise requests.ConnectionError(f"the body could not be read: {exc}") from exc
+        raise BodyNotRead(
+            f"answered HTTP {response.status_code}, then the body could not be read"
+            f" ({size} bytes read): {exc}"
+        ) from exc
     finally:
         response.close()
     return Fetched(response, b"".join(chunks), truncated, time.monotonic() - started)

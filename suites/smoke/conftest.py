@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from readiness.suite import (
+    BodyNotRead,
     Component,
     Observed,
     component_for,
@@ -23,6 +24,7 @@ from readiness.suite import (
     gate_run,
     not_applicable,
     require_component,
+    why_no_answer,
 )
 
 from .settings import Endpoint
@@ -44,6 +46,7 @@ class Observation:
     latencies_ms: list[float] = field(default_factory=list)
     failure: str | None = None  # why there was no answer (the checks are then errored)
     truncated: bool = False  # the body went past gates.yaml's http.max_body_bytes
+    redirect_loop: int = 0  # redirects followed before giving up (an endless chain), else 0
 
     @property
     def subject(self) -> str:
@@ -120,9 +123,17 @@ def _fetch(
                 **options,
             )
             body = response.content  # the latency includes the whole body, as a user waits
+        except requests.TooManyRedirects as exc:
+            # Every hop answered: an endless redirect is what the target does, a finding the
+            # status and redirect checks judge (failed), not a reason to judge nothing.
+            if exc.response is None:
+                raise
+            return _redirect_loop(url, endpoint.method, exc.response)
         except requests.RequestException as exc:
             # No answer is no observation: every check of this endpoint is errored with why.
-            why = f"no answer: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+            # (A status and headers followed by a body that never arrived is said so.)
+            kind = "no complete answer" if isinstance(exc, BodyNotRead) else "no answer"
+            why = f"{kind}: {type(exc).__name__}: {why_no_answer(exc)}"
             return Observation(url, endpoint.method, 0, {}, b"", url, [], failure=why)
         latencies.append((time.perf_counter() - start) * 1000.0)
         if first is None:
@@ -138,6 +149,20 @@ def _fetch(
         chain=[(r.status_code, r.url) for r in first.history],
         latencies_ms=latencies,
         truncated=bool(getattr(first, "truncated", False)),
+    )
+
+
+def _redirect_loop(url: str, method: str, last: requests.Response) -> Observation:
+    chain = [(r.status_code, r.url) for r in [*last.history, last]]
+    return Observation(
+        url=url,
+        method=method,
+        status=last.status_code,
+        headers=dict(last.headers),
+        body=b"",
+        final_url=last.headers.get("Location", last.url),
+        chain=chain,
+        redirect_loop=len(chain),
     )
 
 

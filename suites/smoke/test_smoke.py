@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from readiness.suite import Observed, Plan, Threshold, check, evidence, observed
+from readiness.suite import Observed, Plan, Threshold, check, evidence, observed, why_no_answer
 
 from .conftest import Observation
 from .settings import Endpoint
@@ -55,17 +55,19 @@ def test_reachable(check, http: requests.Session, target: str, request_options) 
             response = r
     except requests.exceptions.SSLError as exc:
         # The host answered, but its TLS is broken: that is a finding, not an absent target.
-        check.observe(observed(f"TLS handshake with {shown}", exc.__class__.__name__))
+        why = why_no_answer(exc)
+        check.observe(observed(f"TLS handshake with {shown}", why))
         check.expect(
             False,
             value="TLS handshake failed",
             expected="an HTTP response",
-            message=f"{shown}: TLS handshake failed: {exc.__class__.__name__}",
+            message=f"{shown}: TLS handshake failed: {why}",
+            evidence=[evidence.text("error", str(exc))],
         )
         return
     except (requests.ConnectionError, requests.Timeout) as exc:
         check.unreachable_target(
-            f"{shown} could not be reached ({_why(exc)})",
+            f"{shown} could not be reached ({why_no_answer(exc)})",
             evidence=[evidence.text("error", str(exc))],
         )
     check.observe(observed(f"GET {shown}/", response.status_code))
@@ -77,26 +79,19 @@ def test_reachable(check, http: requests.Session, target: str, request_options) 
     )
 
 
-def _why(exc: Exception) -> str:
-    text = str(exc)
-    for cause in (
-        "Connection refused",
-        "timed out",
-        "Name or service not known",
-        "No route to host",
-        "Temporary failure in name resolution",
-    ):
-        if cause.lower() in text.lower():
-            return cause.lower()
-    return exc.__class__.__name__
-
-
 @check("smoke.status", title="Endpoint answers with the expected status", observes="observed")
 def test_status(check, endpoint: Endpoint, observed: Observation) -> None:
+    loop = (
+        f"redirect loop: {observed.redirect_loop} redirects without an end"
+        f" (the last to {observed.final_url})"
+        if observed.redirect_loop
+        else ""
+    )
     check.expect(
         observed.status in endpoint.status,
         value=observed.status,
         expected=endpoint.status if len(endpoint.status) > 1 else endpoint.status[0],
+        message=loop,
         evidence=[
             *_response_evidence(observed),
             evidence.text("body excerpt", observed.text()[:BODY_EXCERPT]),
@@ -212,7 +207,9 @@ def test_json(check, endpoint: Endpoint, observed: Observation) -> None:
     applies=on_endpoints(lambda e: e.max_redirects is not None or e.final_url is not None),
 )
 def test_redirects(check, endpoint: Endpoint, observed: Observation) -> None:
-    problems = []
+    problems = [f"redirect loop: gave up after {observed.redirect_loop}"] * bool(
+        observed.redirect_loop
+    )
     if endpoint.max_redirects is not None and len(observed.chain) > endpoint.max_redirects:
         problems.append(f"{len(observed.chain)} redirects (at most {endpoint.max_redirects})")
     if endpoint.final_url is not None:

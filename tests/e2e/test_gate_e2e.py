@@ -163,14 +163,6 @@ def test_page_option_replaces_pages(run_gate, tmp_path: Path) -> None:
     assert "smoke.status./" not in result.check_ids()
 
 
-def test_demo_ca_is_trusted_only_when_the_gate_says_so(run_gate, tmp_path: Path) -> None:
-    gates = tmp_path / "untrusted.yaml"
-    gates.write_text("components:\n  smoke: {weight: 1, blocking: true, availability: null}\n")
-    result = run_gate("--gates", str(gates), "-q")
-    assert result.returncode == 1, result.stdout[-2000:] + result.stderr
-    assert "TLS handshake failed" in result.check("smoke.reachable")["message"]
-
-
 def test_target_credentials_never_reach_a_report(run_gate) -> None:
     target = f"http://admin:hunter2@127.0.0.1:{closed_port()}"
     result = run_gate("--target", target, "-q")

@@ -44,7 +44,7 @@ def test_a_body_that_trickles_is_cut_at_the_deadline(
     result = run_gate("--gates", str(gates))
     status = result.check("smoke.status./")
     assert status["outcome"] == "errored", status
-    assert "DeadlineExceeded: no complete answer within 2 s" in status["message"], status
+    assert "no complete answer within 2 s" in status["message"], status
     assert result.readiness["verdict"] == "INCONCLUSIVE"
 
 

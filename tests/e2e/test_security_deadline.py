@@ -85,4 +85,4 @@ def test_a_login_page_that_trickles_fails_the_login_at_the_deadline(
         check = result.check(check_id)
         assert check["outcome"] == "errored", check
         assert "login form /login could not be fetched" in check["message"], check
-        assert "DeadlineExceeded: no complete answer within 2 s" in check["message"], check
+        assert "no complete answer within 2 s" in check["message"], check

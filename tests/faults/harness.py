@@ -33,6 +33,7 @@ class Ended:
     report_dir: Path
     session: int  # the process group / session id its children inherit
     earlier: frozenset[str]  # the run folders that were there before it started
+    descendants: dict[int, float] = field(default_factory=dict)  # pid -> its start time
 
     @property
     def output(self) -> str:
@@ -83,6 +84,23 @@ class GateProcess:
             target=self._read_err, args=(self.proc.stderr,), daemon=True
         )
         self._err_reader.start()
+        # Chromium runs in a session of its own (Playwright detaches it), so the session id
+        # does not find it: every descendant seen while the gate ran is remembered instead.
+        self.descendants: dict[int, float] = {}
+        threading.Thread(target=self._watch_children, daemon=True).start()
+
+    def _watch_children(self) -> None:
+        try:
+            root = psutil.Process(self.proc.pid)
+        except psutil.Error:
+            return
+        while self.proc.poll() is None:
+            try:
+                for child in root.children(recursive=True):
+                    self.descendants.setdefault(child.pid, child.create_time())
+            except psutil.Error:
+                pass
+            time.sleep(0.1)  # a sampling monitor, not a wait: nothing waits on it
 
     def _read(self, stream: Any, into: list[str]) -> None:
         for line in stream:
@@ -101,7 +119,11 @@ class GateProcess:
         while True:
             line = self._lines.get(timeout=bound_s)
             if line is None:
-                raise AssertionError(f"the gate ended before printing {pattern!r}")
+                raise AssertionError(
+                    f"the gate ended before printing {pattern!r}:\n"
+                    + "".join(self._out)[-2000:]
+                    + "".join(self._err)[-1000:]
+                )
             if wanted.search(line):
                 return line
 
@@ -129,6 +151,7 @@ class GateProcess:
             self.report_dir,
             self.proc.pid,
             self.earlier,
+            dict(self.descendants),
         )
 
 
@@ -151,12 +174,16 @@ def run_to_end(report_dir: Path, *args: str, bound_s: float, **kwargs: Any) -> E
     return GateProcess(report_dir, args, **kwargs).end(bound_s)
 
 
-def left_behind(session: int) -> list[str]:
-    """Live processes of the gate's session (zombies are dead, only not yet reaped)."""
+def left_behind(session: int, descendants: dict[int, float] | None = None) -> list[str]:
+    """Live processes of the gate's session, or that it started (zombies are dead, only
+    not yet reaped; a pid reused since is another process, told apart by its start time)."""
     found = []
-    for proc in psutil.process_iter(["pid", "name", "status"]):
+    for proc in psutil.process_iter(["pid", "name", "status", "create_time"]):
         try:
-            if os.getsid(proc.pid) == session and proc.info["status"] != psutil.STATUS_ZOMBIE:
+            if proc.info["status"] == psutil.STATUS_ZOMBIE:
+                continue
+            ours = (descendants or {}).get(proc.pid) == proc.info["create_time"]
+            if ours or os.getsid(proc.pid) == session:
                 found.append(f"{proc.pid} {proc.info['name']}")
         except (ProcessLookupError, PermissionError, psutil.Error):
             continue
@@ -168,7 +195,7 @@ def assert_ended_well(ended: Ended, *, exit_code: int, cause: str | None = None)
     context = ended.output[-3000:]
     assert "Traceback" not in ended.output, context
     assert "INTERNALERROR" not in ended.output, context
-    assert left_behind(ended.session) == [], context
+    assert left_behind(ended.session, ended.descendants) == [], context
     assert ended.returncode == exit_code, context
     if exit_code == 2:  # refused before anything ran: one line, no report
         lines = [line for line in ended.stderr.splitlines() if line.strip()]
