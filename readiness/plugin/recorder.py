@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from readiness.config import Threshold
+from readiness.core.formatting import format_number
 from readiness.core.model import CheckMeta, CheckResult, Evidence, Expected, Outcome
 from readiness.core.observation import Observation, first_failed, flatten
 from readiness.core.scoring import judged_outcome, metric_outcome, metric_score
@@ -187,8 +188,10 @@ class CheckRecorder:
 
 
 def _metric_message(value: float, threshold: Threshold, unit: str | None) -> str:
+    # format_number, as every writer: `:g` read 1,000,000 bytes as "1e+06".
+    shown, good, poor = (format_number(v) for v in (value, threshold.good, threshold.poor))
     suffix = f" {unit}" if unit else ""
     if threshold.good == threshold.poor:
         limit = "at least" if threshold.higher_is_better else "at most"
-        return f"{value:g}{suffix}; budget: {limit} {threshold.good:g}{suffix}"
-    return f"{value:g}{suffix} (good at {threshold.good:g}, poor at {threshold.poor:g})"
+        return f"{shown}{suffix}; budget: {limit} {good}{suffix}"
+    return f"{shown}{suffix} (good at {good}, poor at {poor})"

@@ -166,7 +166,7 @@ CASES: dict[str, Case] = {
             w.serve(targets.huge_body), endpoints="[{path: /, max_bytes: 500000}]"
         ),
         1,
-        "at most 500000 bytes",
+        "at most 500,000 bytes",
     ),
     "target dies mid-run": Case(
         lambda w: smoke_gates(
