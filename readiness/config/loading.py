@@ -58,6 +58,7 @@ def load(
         browser=browser,
         all_components=list(gates.components),
         http=gates.http,
+        reports=gates.reports,
     )
     config.redactor = resolve_secrets(source, gates, config)
     return config

@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from readiness.browser.settings import BrowserSettings
-from readiness.config.schema import CheckOverride, HttpLimits, TlsPolicy, VerdictPolicy, Waiver
+from readiness.config.schema import (
+    CheckOverride,
+    HttpLimits,
+    ReportsPolicy,
+    TlsPolicy,
+    VerdictPolicy,
+    Waiver,
+)
 from readiness.config.suite_settings import FailAt, SuiteSettings, Threshold, resolve_threshold
 from readiness.core.ids import matches
 from readiness.core.redaction import Redactor
@@ -69,5 +76,6 @@ class GateConfig:
     browser: BrowserSettings = field(default_factory=BrowserSettings)
     all_components: list[str] = field(default_factory=list)
     http: HttpLimits = field(default_factory=HttpLimits)
+    reports: ReportsPolicy = field(default_factory=ReportsPolicy)  # gates.yaml reports:
     # Every secret value the configuration holds: applied to everything the run shows.
     redactor: Redactor = field(default_factory=Redactor)

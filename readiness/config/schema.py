@@ -78,6 +78,15 @@ class TlsPolicy(_Strict):
     ca_bundle: str | None = None
 
 
+class ReportsPolicy(_Strict):
+    """What the report folder keeps, and what each run writes besides its reports."""
+
+    # Run folders kept under the report folder, newest first; older ones are removed after
+    # a complete run (readiness/reports/prune.py says which are never removed). None: all.
+    keep: int | None = Field(default=None, ge=1)
+    pdf: bool = False  # also print readiness.html to readiness.pdf, as --pdf does
+
+
 # Component names start check ids (smoke.status./): lower-case, so ids stay stable and the
 # readiness.json schema's id pattern holds.
 ComponentName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]+$")]
@@ -91,6 +100,7 @@ class GatesFile(_Strict):
     verdict: VerdictPolicy = VerdictPolicy()
     http: HttpLimits = HttpLimits()  # every request's deadline and body cap
     tls: TlsPolicy = TlsPolicy()
+    reports: ReportsPolicy = ReportsPolicy()  # pruning of old run folders, readiness.pdf
     browser: BrowserSettings = BrowserSettings()  # Chromium, crawl and sign-in for browser suites
     components: dict[ComponentName, ComponentConfig] = Field(min_length=1)
     waivers: list[Waiver] = []

@@ -68,11 +68,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         run.result = evaluate([], specs, run.config.verdict, [], facts)
     # Imported here, not at start-up: Jinja and the writers are paid for by runs that report
     # (not by --help, a config error or --collect-only). No import cycle is involved.
-    from readiness.reports.writer import write_reports
+    from readiness.reports.writer import ReportSettings, write_reports
 
     # Once more over the whole: no writer can show a secret that slipped past the above.
     report = redactor.data(run.result.to_dict())
-    run.written = write_reports(report, run.run_dir, Path(run.options.report_dir))
+    wanted = ReportSettings(
+        keep=run.config.reports.keep,
+        pdf=bool(session.config.getoption("pdf", False)) or run.config.reports.pdf,
+        chromium=run.config.browser.executable,
+    )
+    run.written = write_reports(report, run.run_dir, Path(run.options.report_dir), wanted)
     session.exitstatus = run.result.exit_code
 
 

@@ -75,6 +75,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="allow the load suite to send load to this non-loopback host (repeatable;"
         " gates.yaml must also set load.allow_remote: true)",
     )
+    group.addoption(
+        "--pdf",
+        action="store_true",
+        default=False,
+        help="also print readiness.html to readiness.pdf with Chromium (as gates.yaml"
+        " reports: {pdf: true})",
+    )
     parser.addini("readiness_gates", "default gates file", default="gates.yaml")
 
 
