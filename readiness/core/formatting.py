@@ -107,3 +107,31 @@ def printable(text: object, *, lines: bool = False) -> str:
     message is one line), unless ``lines`` keeps a multi-line text's line breaks."""
     pattern = _UNPRINTABLE_IN_LINES if lines else _UNPRINTABLE
     return pattern.sub(_escape, str(text))
+
+
+# Words that do not take a plain "s" (the rest do: rule -> rules, page -> pages).
+_PLURALS = {"query": "queries", "entry": "entries", "this": "these", "is": "are", "was": "were"}
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``word`` as ``count`` of it reads: "rule" for 1, "rules" for 0 or 2."""
+    if count == 1:
+        return word
+    return many or _PLURALS.get(word, word + "s")
+
+
+def count_of(count: int, word: str, many: str | None = None) -> str:
+    """ "1 rule", "2 rules", "1,000 requests"."""
+    return f"{format_number(count)} {plural(count, word, many)}"
+
+
+def format_points(gain: float) -> str:
+    """Readiness given back, in percentage points: "+12.5 points", "+0.04 points"; "+0 points"
+    for none. Never rounded up to a larger gain than there is."""
+    if gain <= 0:
+        return "+0 points"
+    shown = Decimal(str(gain)).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
+    if shown == 0:
+        shown = Decimal(str(gain)).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
+    text = f"{shown.normalize():f}"
+    return f"+{text} {plural(1 if text == '1' else 2, 'point')}"
