@@ -45,18 +45,37 @@ def write_pdf(html_path: Path, executable: str | None = None) -> Path:
     worker.join(DEADLINE_S)
     if worker.is_alive():
         raise PdfNotWritten(f"Chromium did not print the report within {DEADLINE_S:.0f} s")
-    if "error" in outcome:
-        raise PdfNotWritten(_one_line(outcome["error"])) from outcome["error"]
+    error = outcome.get("error")
+    if isinstance(error, PdfNotWritten):
+        raise error
+    if error is not None:
+        raise PdfNotWritten(_one_line(error)) from error
     return target
 
 
 def _print(html_path: Path, target: Path, executable: str | None) -> None:
-    from readiness.browser.discovery import close_quietly, launch_chromium, started_playwright
+    from playwright.sync_api import Error as PlaywrightError
+
+    from readiness.browser.discovery import (
+        NOT_FOUND,
+        BrowserNotFound,
+        close_quietly,
+        discover_chromium,
+        launch_chromium,
+        started_playwright,
+    )
 
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with started_playwright() as pw:
-            browser = launch_chromium(pw, executable, timeout=STEP_TIMEOUT_S * 1000)
+            # Discover first, then launch that exact binary, so a failure can name it.
+            path = discover_chromium(executable, playwright=pw)
+            if path is None:
+                raise BrowserNotFound(NOT_FOUND)
+            try:
+                browser = launch_chromium(pw, path, timeout=STEP_TIMEOUT_S * 1000)
+            except PlaywrightError as exc:
+                raise PdfNotWritten(f"Chromium did not start ({path}): {_one_line(exc)}") from exc
             try:
                 page = browser.new_page()
                 page.set_default_timeout(STEP_TIMEOUT_S * 1000)
