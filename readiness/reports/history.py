@@ -79,7 +79,7 @@ def _is_metric(check: dict[str, Any]) -> bool:
 
 def append_history(report_root: Path, result: dict[str, Any], run_dir: Path) -> None:
     """One line at the end of reports/history.jsonl, in one write (folder.append_line)."""
-    line = json.dumps(history_record(result, run_dir), separators=(",", ":"), default=str)
+    line = json.dumps(history_record(result, run_dir), default=str)
     append_line(report_root / HISTORY_FILE, line)
 
 
