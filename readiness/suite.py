@@ -15,7 +15,8 @@ judgement) never runs. A check that judges without any observation is ``errored`
 
 ``applies=`` on the same marker says when a check is part of the plan at all (a predicate on
 the run's ``Plan``): a check that does not apply is not planned, so it moves neither
-coverage nor status.
+coverage nor status. ``applies=opt_in("active")`` marks checks the user must switch on:
+switched off, they are not planned either, and readiness.json lists them once as not enabled.
 
 docs/writing-a-suite.md shows the contract on one page with a complete example suite.
 """
@@ -58,7 +59,7 @@ from readiness.core.paths import UrlPath, url_path
 from readiness.core.redaction import Redactor
 from readiness.plugin.gate import GateRun
 from readiness.plugin.http import BodyNotRead, BoundedSession, Limits, why_no_answer
-from readiness.plugin.plan import Plan
+from readiness.plugin.plan import OptIn, Plan, opt_in
 from readiness.plugin.recorder import (
     NOT_APPLICABLE,
     CheckMeta,
@@ -93,6 +94,7 @@ __all__ = [
     "Observation",
     "Observed",
     "OneOrMany",
+    "OptIn",
     "PageNotResponding",
     "Plan",
     "Redactor",
@@ -118,6 +120,7 @@ __all__ = [
     "not_a_page",
     "not_applicable",
     "observed",
+    "opt_in",
     "planned_pages",
     "require_component",
     "require_unique",

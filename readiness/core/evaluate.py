@@ -9,6 +9,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from readiness import __version__
 from readiness.config import VerdictPolicy, Waiver
@@ -45,6 +46,9 @@ class RunFacts:
     interrupted: bool = False
     notes: Mapping[str, Sequence[str]] = field(default_factory=dict)  # per component, by suites
     engine_errors: list[str] = field(default_factory=list)  # the engine's own failures
+    # Opt-in checks switched off: (component, why) -> their ids. Not planned: they reach
+    # readiness.json's not_enabled list and nothing else (coverage, status, risk, verdict).
+    not_enabled: Mapping[tuple[str, str], Sequence[str]] = field(default_factory=dict)
 
 
 def evaluate(
@@ -90,7 +94,34 @@ def evaluate(
         unreachable=facts.unreachable,
         gates_file=facts.gates_file,
         tool_version=__version__,
+        not_enabled=not_enabled_entries(facts.not_enabled),
     )
+
+
+def id_pattern(ids: Sequence[str]) -> str:
+    """One name for a set of check ids: the id itself for one, else their longest common
+    dotted prefix and ``.*`` ("security.active.xss", "security.active.sqli" ->
+    "security.active.*")."""
+    if len(ids) == 1:
+        return ids[0]
+    parts = [i.split(".") for i in ids]
+    common: list[str] = []
+    for column in zip(*parts, strict=False):
+        if len(set(column)) != 1:
+            break
+        common.append(column[0])
+    return ".".join(common) + ".*"
+
+
+def not_enabled_entries(
+    switched_off: Mapping[tuple[str, str], Sequence[str]],
+) -> list[dict[str, Any]]:
+    """readiness.json's not_enabled: one entry per component and reason, in plan order."""
+    return [
+        {"component": component, "checks": id_pattern(list(ids)), "why": why, "count": len(ids)}
+        for (component, why), ids in switched_off.items()
+        if ids
+    ]
 
 
 def _component(

@@ -13,7 +13,7 @@ from typing import Any
 from readiness.core.thresholds import FailAt, Threshold
 
 # Bumped when readiness.json changes shape (tools outside the project read it).
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"  # 1.1: not_enabled
 
 
 @dataclass(frozen=True)
@@ -199,6 +199,8 @@ class GateResult:
     unreachable: str | None = None  # why the target could not be reached
     gates_file: str | None = None
     tool_version: str = ""
+    # Opt-in checks switched off: not planned, listed once ({checks, why, count}).
+    not_enabled: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -224,5 +226,6 @@ class GateResult:
             "policy": self.policy,
             "reasons": self.reasons,
             "outstanding": self.outstanding,
+            "not_enabled": self.not_enabled,
             "components": [c.to_dict() for c in self.components],
         }

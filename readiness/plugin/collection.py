@@ -10,7 +10,7 @@ import pytest
 from readiness.core.model import CheckResult
 from readiness.plugin.gate import GateRun
 from readiness.plugin.outcomes import safe_text
-from readiness.plugin.plan import Plan
+from readiness.plugin.plan import OptIn, Plan
 from readiness.plugin.recorder import NOT_APPLICABLE, CheckMeta
 from readiness.plugin.stash import (
     BROKEN_KEY,
@@ -62,7 +62,8 @@ def _meta(run: GateRun, item: pytest.Item, component: str) -> CheckMeta:
 
 def _applies(run: GateRun, item: pytest.Item, component: str) -> bool | str:
     """Whether the check's ``applies=`` predicate plans it (True without one); the error
-    text when the predicate itself fails (a suite's bug: the check is errored, not dropped)."""
+    text when the predicate itself fails (a suite's bug: the check is errored, not dropped).
+    An opt-in check switched off is noted in ``run.not_enabled``: not planned, but listed."""
     marker = item.get_closest_marker("check")
     predicate = marker.kwargs.get("applies") if marker else None
     if predicate is None:
@@ -70,9 +71,13 @@ def _applies(run: GateRun, item: pytest.Item, component: str) -> bool | str:
     callspec = getattr(item, "callspec", None)
     plan = Plan(run, run.config.components[component], dict(callspec.params) if callspec else {})
     try:
-        return bool(predicate(plan))
+        applies = bool(predicate(plan))
+        why = predicate.why(plan) if not applies and isinstance(predicate, OptIn) else None
     except Exception as exc:
         return f"its applies= predicate raised {type(exc).__name__}: {safe_text(exc)}"
+    if why is not None:
+        run.not_enabled.setdefault((component, why), []).append(_meta(run, item, component).id)
+    return applies
 
 
 def pytest_collection_modifyitems(

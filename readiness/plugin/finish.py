@@ -59,6 +59,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         interrupted=interrupted,
         notes=redactor.data(dict(run.notes)),
         engine_errors=redactor.data(run.engine_errors),
+        not_enabled=run.not_enabled,  # ids redacted as planned ones (collection._meta)
     )
     specs = [ComponentSpec(n, c.weight, c.blocking) for n, c in components.items()]
     try:

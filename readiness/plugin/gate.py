@@ -58,6 +58,8 @@ class GateRun:
     result: GateResult | None = None
     written: dict[str, Path] = field(default_factory=dict)
     planned: dict[str, CheckMeta] = field(default_factory=dict)  # check id -> its identity
+    # Opt-in checks switched off (applies=opt_in(...)): (component, why) -> their ids.
+    not_enabled: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     engine_errors: list[str] = field(default_factory=list)  # the engine's own failures
     watch: InterruptWatch = field(default_factory=InterruptWatch)  # Ctrl-C / SIGTERM
 

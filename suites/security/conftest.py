@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from readiness.suite import Limits, Plan, component_for, gate_run, require_component
+from readiness.suite import Limits, Plan, component_for, gate_run, opt_in, require_component
 
 from . import content, gather, tlsinfo
 from .gather import Budget, Seen
@@ -31,9 +31,9 @@ def has_http_url(plan: Plan) -> bool:
     return gather.plain_http_url(plan.target, plan.settings.http_url) is not None
 
 
-def active_on(plan: Plan) -> bool:
-    """``applies=``: the active probes are opt-in; switched off, they are not planned."""
-    return bool(plan.settings.active)
+# ``applies=``: the active probes are opt-in; switched off, they are not planned, and
+# readiness.json lists them once under not_enabled ("opt-in, security.active: false").
+active_on = opt_in("active")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -46,8 +46,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             "plain-HTTP redirect not checked: https target on a non-default port"
             " (set security.http_url)",
         )
-    if not active_on(Plan(run, comp)):
-        run.note("security", "active probes not enabled (opt-in: set security.active: true)")
 
 
 @pytest.fixture(scope="session")
