@@ -17,7 +17,6 @@ from readiness.suite import (
     observed,
 )
 
-from .chart import svg_chart
 from .runner import LoadRun
 from .settings import Endpoint, Settings
 from .stats import (
@@ -58,7 +57,6 @@ class LoadResults:
     exceptions: list[dict[str, Any]] = field(default_factory=list)
     abort: dict[str, Any] | None = None
     worker_command: str | None = None
-    chart: str | None = None
     # The run's Redactor.text: Locust knows each endpoint by its id without secrets.
     redact: Callable[[str], str] = field(default=str, repr=False)
 
@@ -181,9 +179,8 @@ def read_results(results: LoadResults, out_dir: Path, settings: Settings) -> Non
         _nothing_completed(results, settings)
         return
     if history is not None:
+        # The report draws it (readiness/reports/charts.py) from the checks' evidence.
         results.series = time_series(results.history, total)
-        (out_dir / "timeseries.svg").write_text(svg_chart(results.series), encoding="utf-8")
-        results.chart = f"{out_dir.name}/timeseries.svg"  # relative to the run directory
     # Written by the generated locustfile's hooks (template.py).
     if (errors := _text(out_dir / "errors.json")) is not None:
         results.failures = parse_errors(errors)

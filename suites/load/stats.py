@@ -18,6 +18,7 @@ taken over ``successes.json`` only, the error ratio over all requests.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import json
@@ -168,6 +169,40 @@ def rps(entry: EntryStats, window: EntryStats) -> float | None:
     """Requests per second over the whole run's window (Locust's ``total_rps``)."""
     span = window.last - window.start
     return entry.requests / span if span > 0 else None
+
+
+# The percentiles the distribution reports (k6 and Locust's own set, and the maximum).
+DISTRIBUTION_PERCENTILES = (50.0, 66.0, 75.0, 80.0, 90.0, 95.0, 98.0, 99.0, 99.9, 100.0)
+# Histogram bin edges (ms), about three a decade: Locust's buckets are 1 ms wide below
+# 100 ms, 10 ms to 1 s, 100 ms beyond, far too many to show one a bar.
+HISTOGRAM_EDGES = (0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000)
+
+
+def distribution(histogram: Mapping[int, int]) -> dict[str, Any] | None:
+    """The response-time distribution of ``histogram`` (the successful requests'): its
+    percentiles by Locust's rule, and its requests in coarse bins from the first non-empty
+    bin to the last. None for an empty histogram."""
+    count = sum(histogram.values())
+    if count == 0:
+        return None
+    rows = [[share, percentile(histogram, share / 100)] for share in DISTRIBUTION_PERCENTILES]
+    bins = [0] * len(HISTOGRAM_EDGES)  # the last one is open: its edge and above
+    for ms, n in histogram.items():
+        bins[max(bisect.bisect_right(HISTOGRAM_EDGES, ms) - 1, 0)] += n
+    used = [i for i, n in enumerate(bins) if n]
+    histogram_rows = [
+        [
+            HISTOGRAM_EDGES[i],
+            HISTOGRAM_EDGES[i + 1] if i + 1 < len(HISTOGRAM_EDGES) else None,
+            bins[i],
+        ]
+        for i in range(used[0], used[-1] + 1)
+    ]
+    return {
+        "requests": count,
+        "percentiles": {"columns": ["percentile", "ms"], "rows": rows},
+        "histogram": {"columns": ["from ms", "to ms", "requests"], "rows": histogram_rows},
+    }
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from readiness.suite import (
 from .conftest import endpoint_threshold
 from .results import PERCENTILES, LoadResults, commands_evidence
 from .settings import Endpoint
-from .stats import EntryStats, availability, rps, slowest_s
+from .stats import EntryStats, availability, distribution, rps, slowest_s
 
 # What each kind of check stands on, in order: the first that failed is the reason given.
 RUN = ("load_results",)
@@ -106,13 +106,17 @@ def _series(results: LoadResults) -> list[Evidence]:
     rows = [[p.t, p.users, p.rps, p.p95_ms, p.errors_per_s] for p in results.series]
     # Locust's own per-second history: its p95 window counts failed requests too.
     columns = ["t (s)", "users", "req/s", "p95 ms (10 s window)", "errors/s"]
-    found = [
+    return [
         evidence.table("time series", columns, rows),
         evidence.json("time series (for charts)", {"columns": columns, "rows": rows}),
     ]
-    if results.chart:
-        found.append(evidence.image("time series chart", results.chart, mime="image/svg+xml"))
-    return found
+
+
+def _distribution(results: LoadResults) -> list[Evidence]:
+    """The run's successful requests' response times: percentiles and a coarse histogram
+    (the report's distribution charts)."""
+    found = distribution((results.total.successes or {}) if results.total else {})
+    return [] if found is None else [evidence.json("response times (for charts)", found)]
 
 
 def _failures(results: LoadResults) -> list[Evidence]:
@@ -151,7 +155,12 @@ def _percentile(check, results: LoadResults, latency: Found, key: str, load: Com
     total = latency.data
     if total is None:
         raise RuntimeError("an observed latency without statistics")
-    shown = [_endpoint_table(results), *_series(results), *commands_evidence(results)]
+    shown = [
+        _endpoint_table(results),
+        *_distribution(results),
+        *_series(results),
+        *commands_evidence(results),
+    ]
     _judge_percentile(check, results, total, key, limit(load.threshold(key), key), shown)
 
 

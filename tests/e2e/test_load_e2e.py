@@ -305,6 +305,13 @@ stages:
     assert 2 in users
     # 2 before 5: the ramp's order, not just its levels.
     assert users.index(2) < users.index(5)
+    # The report draws the series and the distribution from the evidence; the suite no
+    # longer writes a chart of its own.
+    assert not (result.run_dir / "load" / "timeseries.svg").exists()
+    found = shown(result.check("load.p95"), "response times (for charts)")
+    percentiles = dict(found["percentiles"]["rows"])
+    assert percentiles[95.0] == result.check("load.p95")["value"]
+    assert sum(row[2] for row in found["histogram"]["rows"]) == found["requests"] > 0
 
 
 def test_two_local_workers_are_merged_by_the_master(run_gate, serve, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from suites.load.stats import (
     HistoryRow,
     aggregate,
     availability,
+    distribution,
     parse_errors,
     parse_history_csv,
     parse_stats_json,
@@ -347,3 +348,21 @@ def test_durations_and_caps() -> None:
         Settings.model_validate({"limits": {"users": 999_999}})  # above the hard ceiling
     with pytest.raises(ValidationError, match="mode 'master'"):
         Settings.model_validate({"mode": "master", "workers": 2})
+
+
+def test_distribution_has_percentiles_by_locusts_rule_and_coarse_bins() -> None:
+    successes = {1: 10, 6: 44, 27: 3, 1500: 20}
+    found = distribution(successes)
+    assert found is not None and found["requests"] == 77
+    rows = dict(found["percentiles"]["rows"])
+    assert rows[50.0] == percentile(successes, 0.5) == 6
+    assert rows[95.0] == percentile(successes, 0.95) == 1500
+    assert rows[100.0] == 1500  # the slowest bucket
+    # From the first non-empty bin to the last, the empty ones between kept as zero.
+    bins = found["histogram"]["rows"]
+    assert bins[0] == [1, 2, 10] and bins[-1] == [1000, 2000, 20]
+    assert [1, 2, 10] in bins and [5, 10, 44] in bins and [20, 50, 3] in bins
+    assert sum(n for _, _, n in bins) == 77
+    assert distribution({}) is None
+    # The last bin is open-ended.
+    assert distribution({60_000: 1})["histogram"]["rows"] == [[50_000, None, 1]]
