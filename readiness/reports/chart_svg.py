@@ -4,7 +4,7 @@ charts.py decides what a chart shows; this module decides how every chart looks 
 its SVG may hold. pygal draws it with no script (``js=[]``) and a system font; the result
 is then parsed and cleaned:
 
-- pygal's comments (its web addresses), tooltip data (``<desc>`` per dot) and per-tick
+- pygal's comments (its web addresses), its config <script>, tooltip data (``<desc>`` per dot) and per-tick
   ``<title>`` elements go: without its script they show nothing and only add bytes;
 - the random ``chart-<uuid>`` id becomes ``chart-<our id>`` (stable output, one id per
   chart on the page), and pygal's ``activate-serie-N`` ids, repeated in every chart of a
@@ -21,7 +21,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import pygal
 from pygal.style import Style
 
 from readiness.core.formatting import format_number, printable
@@ -120,7 +119,7 @@ def rotation(labels: Sequence[str]) -> int:
 
 
 def render(
-    chart: pygal.graph.graph.Graph,
+    chart: Any,
     chart_id: str,
     title: str,
     desc: str,
@@ -128,6 +127,7 @@ def render(
     extra: Callable[[ET.Element], None] | None = None,
 ) -> str:
     """The chart as inline SVG text: cleaned and labelled (see the module doc)."""
+    _legend_room(chart)
     root = ET.fromstring(chart.render(is_unicode=True))  # comments are dropped on parsing
     own = f"chart-{chart_id}"
     pygal_id = root.get("id", "")
@@ -150,6 +150,17 @@ def render(
     return ET.tostring(root, encoding="unicode")
 
 
+def _legend_room(chart: Any) -> None:
+    """Room for the legend's last row: pygal counts the rows of a bottom legend as
+    entries // columns, one short when the last row is not full, which cuts it off."""
+    config = chart.config
+    entries, columns = len(chart.raw_series), config.legend_at_bottom_columns
+    if config.show_legend and columns and entries % columns:
+        size = max(config.legend_box_size, config.style.legend_font_size)
+        short = 1 if entries > columns else 2  # with one row it is counted as -1
+        config.margin_bottom = (config.margin_bottom or config.margin) + 1.5 * size * short
+
+
 def lift_values(root: ET.Element) -> None:
     """Printed values centred above their dots (pygal puts an XY chart's below and right,
     over the x labels when the value is zero)."""
@@ -164,14 +175,29 @@ def lift_values(root: ET.Element) -> None:
                 node.set("text-anchor", "middle")
 
 
+def drop_zero_values(root: ET.Element) -> None:
+    """No printed "0" on a stacked bar: pygal prints a series' missing value on top of the
+    stack as 0, which reads as a count of the stack."""
+    for group in root.iter(f"{_SVG}g"):
+        if "text-overlay" not in group.get("class", ""):
+            continue
+        for parent in list(group.iter()):
+            for node in list(parent):
+                if node.tag == f"{_SVG}text" and (node.text or "").strip() in ("", "0"):
+                    parent.remove(node)
+
+
+# pygal writes its config as a <script> even with js=[] (for its tooltip script): it goes,
+# with the tooltip data and the per-tick titles that only that script shows.
+_SCRIPT_ONLY = (f"{_SVG}script", f"{_SVG}desc", f"{_SVG}title")
+
+
 def _strip(root: ET.Element) -> None:
     """pygal's script-only parts: tooltip data and overlay, per-tick titles, shared ids."""
     for parent in root.iter():
         for child in list(parent):
             tag = child.tag
-            if tag in (f"{_SVG}desc", f"{_SVG}title") or "tooltip-overlay" in child.get(
-                "class", ""
-            ):
+            if tag in _SCRIPT_ONLY or "tooltip-overlay" in child.get("class", ""):
                 parent.remove(child)
         if parent.get("id", "").startswith("activate-serie"):
             del parent.attrib["id"]

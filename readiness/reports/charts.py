@@ -167,7 +167,6 @@ def _dots_against_band(
     n = len(labels)
     known = [b for b in bands if b is not None]
     top = max([*(v for v in values if v is not None), *(p for _, p in known), 0.0])
-    suffix = f" {unit}" if unit else ""
     chart = pygal.XY(
         **draw.base_config(
             [draw.BLUE, draw.GOOD_COLOUR, draw.POOR_COLOUR],
@@ -189,7 +188,8 @@ def _dots_against_band(
         points,
         stroke=False,
         dots_size=5,
-        formatter=lambda xy: f"{number(xy[1])}{suffix}" if xy and xy[1] is not None else "",
+        # The unit is in the title: a bare number per dot keeps crowded labels apart.
+        formatter=lambda xy: number(xy[1]) if xy and xy[1] is not None else "",
     )
     for name, index, colour_dash in (("good", 0, draw.GOOD_DASH), ("poor", 1, draw.POOR_DASH)):
         chart.add(
@@ -288,7 +288,7 @@ def _accessibility(result: dict[str, Any]) -> Chart | None:
         f"Rules violated on {_count(len(pages), 'page')}, by impact (critical, serious,"
         f" moderate, minor): " + "; ".join(lines) + "."
     )
-    svg = draw.render(chart, chart_id, title, alt)
+    svg = draw.render(chart, chart_id, title, alt, extra=draw.drop_zero_values)
     return Chart(chart_id, title, "accessibility", svg, alt)
 
 
@@ -313,6 +313,7 @@ def _load(result: dict[str, Any]) -> list[Chart | None]:
         ]
     if distribution is not None:
         charts.append(_load_percentiles(distribution, checks.get("load.p95")))
+        charts.append(_load_histogram(distribution))
     return charts
 
 
@@ -362,18 +363,19 @@ def _pairs(xs: Sequence[float | None], ys: Sequence[float | None]) -> list[Any]:
     return [None if x is None or y is None else (x, y) for x, y in zip(xs, ys, strict=True)]
 
 
-def _add_band(chart: Any, check: dict[str, Any] | None, span: float, unit: str, scale=1.0):
+def _add_band(
+    chart: Any, check: dict[str, Any] | None, span: float, unit: str, scale: float = 1.0
+) -> None:
     """The good and poor lines of ``check``'s threshold across the time axis."""
     band = _band(check) if check else None
     if band is None:
-        return None
+        return
     for name, edge, dash in (("good", band[0], draw.GOOD_DASH), ("poor", band[1], draw.POOR_DASH)):
         chart.add(
-            f"{name} at {number(edge * scale)} {unit}".rstrip(),
+            f"{name} at {number(edge * scale)}{'' if unit.startswith('%') else ' '}{unit}",
             [(0, edge * scale), (span, edge * scale)],
             stroke_style=draw.dashed(dash),
         )
-    return band
 
 
 def _span(seconds: Sequence[float | None]) -> float:
@@ -531,6 +533,42 @@ def _load_percentiles(distribution: dict[str, Any], check: dict[str, Any] | None
     return Chart(chart_id, title, "load", _render_dots(svg, chart_id, title, alt), alt)
 
 
+def _load_histogram(distribution: dict[str, Any]) -> Chart | None:
+    table = _table(distribution.get("histogram"))
+    if table is None:
+        return None
+    starts, ends = table.column("from ms"), table.column("to ms")
+    counts = table.column("requests")
+    if starts is None or ends is None or counts is None or not any(counts):
+        return None
+    labels = [_bin_label(lo, hi) for lo, hi in zip(starts, ends, strict=True)]
+    chart = pygal.Bar(
+        **draw.base_config(
+            [draw.BLUE],
+            x_labels=labels,
+            x_label_rotation=draw.rotation(labels),
+            print_values=True,
+            show_y_guides=True,
+            show_legend=False,
+            max_scale=8,
+            y_title="successful requests",
+            x_title="response time",
+        )
+    )
+    chart.add("successful requests", [c or None for c in counts])
+    chart_id = "load-histogram"
+    title = "Load: how long the successful requests took"
+    shown = [f"{label}: {number(c)}" for label, c in zip(labels, counts, strict=True) if c]
+    alt = "The load run's successful requests by response time: " + "; ".join(shown) + "."
+    return Chart(chart_id, title, "load", draw.render(chart, chart_id, title, alt), alt)
+
+
+def _bin_label(lo: float | None, hi: float | None) -> str:
+    if lo is None:
+        return "?"
+    return f"≥ {number(lo)} ms" if hi is None else f"{number(lo)}–{number(hi)} ms"
+
+
 # --- readiness trend ------------------------------------------------------------------------
 
 
@@ -554,6 +592,7 @@ def _trend(result: dict[str, Any], history: list[dict[str, Any]]) -> Chart | Non
             range=(0, 100),
             show_y_guides=True,
             y_title="readiness %",
+            margin_right=36,  # the last run's label is centred on the plot's edge
             dots_size=3,
             legend_at_bottom_columns=4,
             allow_interruptions=True,
