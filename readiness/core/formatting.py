@@ -32,18 +32,60 @@ def format_score(score: float | None) -> str:
     return NOT_MEASURED if score is None else f"{score:.2f}"
 
 
-def format_number(value: float) -> str:
+def format_number(value: float, *, grouping: bool = True) -> str:
+    """1,506 / 2.9 / 0.185: integers whole, others to 3 decimals at most, no float noise
+    (2.900000000023283 reads 2.9). ``grouping=False`` drops the thousands separator, for
+    numbers inside a list where "1,506" would read as two."""
     if not math.isfinite(value):
         return str(value)
+    sep = "," if grouping else ""
     if float(value).is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
+        return f"{int(value):{sep}}"
     if abs(value) >= 1000:
-        return f"{value:,.0f}"
+        return f"{value:{sep}.0f}"
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
+def _tidy(value: Any) -> Any:
+    """``value`` with every float rounded as format_number rounds it (for JSON-ish text)."""
+    if isinstance(value, bool) or not isinstance(value, float | list | tuple | dict):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return value
+        tidy = round(value) if abs(value) >= 1000 else round(value, 3)
+        return int(tidy) if float(tidy).is_integer() else tidy
+    if isinstance(value, dict):
+        return {k: _tidy(v) for k, v in value.items()}
+    return [_tidy(v) for v in value]
+
+
+# Count units are plural nouns: one of them reads singular ("1 rule", not "1 rules").
+_SINGULAR = {
+    "rules": "rule",
+    "requests": "request",
+    "bytes": "byte",
+    "points": "point",
+    "pages": "page",
+    "elements": "element",
+    "checks": "check",
+    "errors": "error",
+    "users": "user",
+    "seconds": "second",
+}
+
+
+def unit_for(value: Any, unit: str | None) -> str | None:
+    """``unit`` as it reads after ``value``: "rules" after 1 is "rule"."""
+    if unit and isinstance(value, int | float) and not isinstance(value, bool) and value == 1:
+        return _SINGULAR.get(unit, unit)
+    return unit
+
+
 def format_value(value: Any, unit: str | None = None, limit: int = 160) -> str:
-    """A measured value as plain text: numbers trimmed, JSON compacted and truncated."""
+    """A measured value as plain text: numbers trimmed ("2.9", not 2.900000000023283), lists
+    and JSON compacted with their floats rounded ("[5.5, 2.9, 18.1] ms"), text truncated,
+    a count unit in the number's grammar ("1 rule", "2 rules")."""
     if value is None:
         return NOT_MEASURED
     if isinstance(value, bool):
@@ -53,29 +95,60 @@ def format_value(value: Any, unit: str | None = None, limit: int = 160) -> str:
     elif isinstance(value, str):
         text = value
     else:
-        text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+        text = json.dumps(_tidy(value), ensure_ascii=False, separators=(", ", ": "), default=str)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
+    unit = unit_for(value, unit)
     if unit:
         text += unit if unit == "%" else f" {unit}"
     return text
 
 
 def format_threshold(threshold: dict[str, Any] | None, unit: str | None = None) -> str:
-    """{"good": 500, "poor": 2000} -> "good 500 ms · poor 2,000 ms"."""
+    """{"good": 500, "poor": 2000} -> "good 500 ms · poor 2,000 ms"; a plain budget (good
+    equal to poor) -> "at most 0 rules" / "at least 0.999" rather than the same line twice;
+    {"expected": 200} -> "200"."""
     if not threshold:
         return NOT_MEASURED
     if not isinstance(threshold, dict):
         return format_value(threshold, unit)
+    higher = bool(threshold.get("higher_is_better"))
+    good, poor = threshold.get("good"), threshold.get("poor")
+    if good is not None and good == poor and set(threshold) <= {"good", "poor", "higher_is_better"}:
+        return f"{'at least' if higher else 'at most'} {format_value(good, unit)}"
+    if set(threshold) == {"expected"}:
+        return format_value(threshold["expected"], unit)
     # Flags such as higher_is_better are direction, not values: say them in words.
     parts = [
         f"{key} {format_value(val, unit)}"
         for key, val in threshold.items()
         if not isinstance(val, bool)
     ]
-    if threshold.get("higher_is_better"):
+    if higher:
         parts.append("higher is better")
     return " · ".join(parts)
+
+
+def _is_pattern(expected: Any) -> bool:
+    return isinstance(expected, str) and len(expected) > 1 and expected[0] == expected[-1] == "/"
+
+
+def format_seen(value: Any) -> str:
+    """What a binary check saw, for its message: text in quotes as it is (no repr: a regex's
+    backslashes stay single), numbers as format_number, nothing as "nothing"."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return value if _is_pattern(value) else f"'{value}'"
+    return format_value(value)
+
+
+def format_expectation(value: Any, expected: Any, passed: bool) -> str:
+    """A binary check's message: "got 200", "got 500, expected 200", and for a pattern that
+    found nothing "no match, expected /"products"\\s*:/" (not "got None")."""
+    missed = value is None and _is_pattern(expected)
+    text = "no match" if missed else f"got {format_seen(value)}"
+    return text if passed or expected is None else f"{text}, expected {format_seen(expected)}"
 
 
 def format_seconds(seconds: float | None) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from readiness.config import Threshold
-from readiness.core.formatting import format_number
+from readiness.core.formatting import format_expectation, format_number
 from readiness.core.model import CheckMeta, CheckResult, Evidence, Expected, Outcome
 from readiness.core.observation import Observation, first_failed, flatten
 from readiness.core.scoring import judged_outcome, metric_outcome, metric_score
@@ -127,7 +127,9 @@ class CheckRecorder:
         """A binary check: 1 if ``passed`` else 0."""
         outcome = judged_outcome(bool(passed), self.meta.blocking)
         if not message:
-            message = f"got {value!r}" + ("" if passed else f", expected {expected!r}")
+            # formatting decides the words: no repr (a regex keeps single backslashes), and
+            # a pattern that matched nothing reads "no match", not "got None".
+            message = format_expectation(value, expected, bool(passed))
         threshold = None if expected is None else Expected(expected)
         return self._record(
             outcome, 1.0 if passed else 0.0, value, unit, threshold, message, evidence
