@@ -32,6 +32,7 @@ import requests
 from readiness.browser.discovery import close_quietly, started_playwright
 from readiness.browser.fixtures import SIGNED_IN_KEY, open_browser_session
 from readiness.browser.settings import Crawl, MissingSecret, expand_env
+from readiness.plugin.http import BoundedSession, fetch, why_no_answer
 from readiness.plugin.stash import gate_run
 
 PAGES_KEY = pytest.StashKey[list[str]]()
@@ -139,8 +140,11 @@ def crawl_pages(start: list[str], crawl: Crawl, fetch: Any) -> Crawled:
     return Crawled(pages, skipped)
 
 
-def _http_fetcher(run: Any, signed_in: dict[str, Any] | None) -> Any:
-    session = requests.Session()
+def _crawl_session(run: Any, signed_in: dict[str, Any] | None) -> BoundedSession:
+    """What the browser sends, within the suites' limits: each request within
+    http.deadline_s (its headers included), each body read up to http.max_body_bytes, so a
+    target that trickles ends the crawl instead of holding it."""
+    session = BoundedSession(run.limits)
     session.trust_env = False
     session.verify = run.verify
     settings = run.config.browser
@@ -151,18 +155,44 @@ def _http_fetcher(run: Any, signed_in: dict[str, Any] | None) -> Any:
         _load_cookies(session, Path(settings.storage_state))
     if signed_in is not None:
         _set_cookies(session, signed_in)
+    return session
+
+
+def _http_fetcher(run: Any, session: BoundedSession) -> Any:
     target = run.target.rstrip("/")
 
-    def fetch(path: str) -> tuple[str, str] | str:
-        try:
-            # Streamed: a download's body is never read, only its headers.
-            with session.get(target + path, timeout=run.config.timeout_s, stream=True) as r:
-                why = not_a_page(r.status_code, r.headers.get("Content-Type"))
-                return why if why else (r.url, r.text)
-        except requests.RequestException as exc:
-            return f"did not answer ({exc.__class__.__name__})"
+    def is_page(response: requests.Response) -> bool:
+        return not_a_page(response.status_code, response.headers.get("Content-Type")) is None
 
-    return fetch
+    def fetch_page(path: str) -> tuple[str, str] | str:
+        try:
+            # A download's body is never read, only its headers.
+            got = fetch(
+                session,
+                "GET",
+                target + path,
+                session.limits,
+                read_body=is_page,
+                timeout=run.config.timeout_s,
+            )
+        except requests.RequestException as exc:
+            return f"did not answer ({why_no_answer(exc)})"
+        r = got.response
+        why = not_a_page(r.status_code, r.headers.get("Content-Type"))
+        if why:
+            return why
+        r._content, r._content_consumed = got.body, True  # .text decodes it as requests does
+        return r.url, r.text
+
+    return fetch_page
+
+
+def crawl_target(run: Any, signed_in: dict[str, Any] | None = None) -> Crawled:
+    """The crawl of ``run``'s target from its configured pages (gates.yaml's browser.crawl,
+    which must be set), with the cookies of ``signed_in`` (a storage state) if given."""
+    pages = list(dict.fromkeys(run.config.pages))
+    with _crawl_session(run, signed_in) as session:
+        return crawl_pages(pages, run.config.browser.crawl, _http_fetcher(run, session))
 
 
 def _load_cookies(session: requests.Session, path: Path) -> None:
@@ -213,7 +243,7 @@ def planned_pages(config: pytest.Config) -> list[str]:
     if crawl is not None and run.target:
         login = run.config.browser.login
         signed_in = _sign_in_for_crawl(config, run) if login is not None else None
-        crawled = crawl_pages(pages, crawl, _http_fetcher(run, signed_in))
+        crawled = crawl_target(run, signed_in)
         pages = crawled.pages
         if crawled.skipped:
             _note_skipped(run, crawled.skipped)
