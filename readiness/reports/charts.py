@@ -29,6 +29,7 @@ from readiness.reports.chart_svg import number, text
 SERIES_EVIDENCE = "time series (for charts)"
 DISTRIBUTION_EVIDENCE = "response times (for charts)"
 USERS_STROKE = {"width": 2, "dasharray": "2,4"}  # a context line: thin, dotted, grey
+MAX_PRINTED = 12  # dots with their value printed by them
 MIN_TREND_RUNS = 2  # one run is no trend: the matrix already shows it
 
 
@@ -176,7 +177,8 @@ def _dots_against_band(
             range=(0, top * 1.12 or 1),
             allow_interruptions=True,
             x_label_rotation=draw.rotation(labels),
-            print_values=True,
+            # Beyond a dozen, printed values overlap: the alternative text carries them.
+            print_values=n <= MAX_PRINTED,
             show_y_guides=True,
             max_scale=8,
             x_value_formatter=lambda x: "",  # the x positions stand for labels

@@ -143,6 +143,7 @@ def test_no_script_no_network_no_duplicate_ids_on_one_page() -> None:
         assert urls <= {SVG_NS}, (chart.id, urls)
         assert "<script" not in svg and "url(" not in svg and "@import" not in svg
         assert "<?xml" not in svg and "<!--" not in svg
+        assert ":hover" not in svg and "tooltip" not in svg  # static: no script-only parts
         root = ET.fromstring(svg)
         assert not [a for node in root.iter() for a in node.attrib if a.startswith("on")]
         seen += [node.get("id", "") for node in root.iter() if node.get("id")]
