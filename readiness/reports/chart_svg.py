@@ -230,8 +230,13 @@ def _strip(root: ET.Element) -> None:
                 parent.remove(child)
         if parent.get("id", "").startswith("activate-serie"):
             del parent.attrib["id"]
-        if parent.get("class") == "":
-            del parent.attrib["class"]
+        classes = parent.get("class")
+        if classes is not None:
+            kept = " ".join(c for c in classes.split() if c != "tooltip-trigger")
+            if kept:
+                parent.set("class", kept)
+            else:
+                del parent.attrib["class"]
         for name in _COORDINATES:
             value = parent.get(name)
             if value is not None and "." in value:
