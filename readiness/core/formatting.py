@@ -208,3 +208,14 @@ def format_points(gain: float) -> str:
         shown = Decimal(str(gain)).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
     text = f"{shown.normalize():f}"
     return f"+{text} {plural(1 if text == '1' else 2, 'point')}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"

@@ -54,8 +54,13 @@ RANK = {
     ("passed", False): 7,
 }
 ATTENTION = ("failed", "errored", "warned", "waived", "skipped")
-# How each reason line that names a check starts (readiness.core.scoring.decide writes them).
-_CHECK_REASONS = ("blocking check failed: ", "blocking check not measured: ", "could not measure: ")
+# How each reason line that names a check starts (readiness.core.scoring.decide writes them),
+# and the shorter word its grouped line starts with.
+_CHECK_REASONS = {
+    "blocking check failed: ": "failed: ",
+    "blocking check not measured: ": "not measured (blocking): ",
+    "could not measure: ": "not measured: ",
+}
 # "2 critical rule(s) violated: image-alt, label" (suites/accessibility): the rules, by name.
 _RULES_IN_MESSAGE = re.compile(r"\brule\(s\) violated: (?P<rules>.+)$")
 _HOW_TO_FIX = ": how to fix"
@@ -94,6 +99,8 @@ class Finding:
     def text(self) -> str:
         """One line: "image-alt (critical) on 4 pages", "security.https: target is not https"."""
         head = f"{self.label} {self.where}".strip()
+        if len(self.check_ids) == 1 and not self.key.startswith(_RULE_KEY):
+            head = self.check_ids[0]  # one check: its id, the name waivers and history use
         # An axe rule's help reads the same on every page; a kind's messages differ per page.
         if self.detail and (len(self.check_ids) == 1 or self.key.startswith(_RULE_KEY)):
             return f"{head}: {self.detail}"
@@ -138,7 +145,8 @@ class Gap:
         what = count_of(len(self.check_ids), "check")
         if len(self.check_ids) == 1:
             what = self.check_ids[0]
-        return f"{what} {self.outcome}: {self.cause}"
+        # A suite's own "skipped: ..." need not say it twice.
+        return f"{what} {self.outcome}: {self.cause.removeprefix(self.outcome + ': ')}"
 
 
 @dataclass(frozen=True)
@@ -276,15 +284,16 @@ def group_findings(checks: Iterable[Mapping[str, Any]]) -> list[Finding]:
     ]
 
 
-def _reason_check(reason: str, checks: Mapping[str, Mapping[str, Any]]) -> str | None:
-    """The id of the check a reason line names (scoring.decide's "<prefix><id> <outcome>...")."""
-    for prefix in _CHECK_REASONS:
+def _reason_check(reason: str, checks: Mapping[str, Mapping[str, Any]]) -> tuple[str, str] | None:
+    """The id of the check a reason line names (scoring.decide's "<prefix><id> <outcome>...")
+    and the word its grouped line starts with."""
+    for prefix, word in _CHECK_REASONS.items():
         if not reason.startswith(prefix):
             continue
         rest = reason[len(prefix) :]
         for check_id, check in checks.items():
             if rest.startswith(f"{check_id} {check.get('outcome')}"):
-                return check_id
+                return check_id, word
     return None
 
 
@@ -293,11 +302,11 @@ def grouped_reasons(result: Mapping[str, Any]) -> list[Reason]:
     (emitted once, where its first check appeared)."""
     checks = {str(c["id"]): c for c in _checks(result)}
     named = {
-        reason: cid
+        str(reason): found
         for reason in result.get("reasons") or []
-        if (cid := _reason_check(str(reason), checks)) is not None
+        if (found := _reason_check(str(reason), checks)) is not None
     }
-    findings = group_findings(checks[cid] for cid in dict.fromkeys(named.values()))
+    findings = group_findings(checks[cid] for cid, _ in dict.fromkeys(named.values()))
     by_check: dict[str, list[Finding]] = {}
     for finding in findings:
         for cid in finding.check_ids:
@@ -305,15 +314,16 @@ def grouped_reasons(result: Mapping[str, Any]) -> list[Reason]:
     out: list[Reason] = []
     shown: set[str] = set()
     for reason in result.get("reasons") or []:
-        cid = named.get(str(reason))
-        if cid is None:
+        found = named.get(str(reason))
+        if found is None:
             out.append(Reason(str(reason)))
             continue
+        cid, word = found
         for finding in by_check.get(cid, []):
             ident = f"{finding.key}|{finding.outcome}|{finding.blocking}"
             if ident not in shown:
                 shown.add(ident)
-                out.append(Reason(finding.text, finding))
+                out.append(Reason(word + finding.text, finding))
     return out
 
 

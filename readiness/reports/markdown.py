@@ -1,144 +1,180 @@
-"""summary.md: the verdict and readiness matrix as GitHub-flavoured Markdown.
+"""summary.md: the verdict for a pull-request comment or a pipeline summary, in a few KB.
 
-Meant for pull-request comments and pipeline summaries. Everything comes from the readiness.json
-dict; nothing is re-scored. Figures are formatted by readiness.core.formatting, as in every writer.
+The verdict, its reasons grouped by finding (readiness/reports/digest.py), the matrix, what to
+fix first, what was not measured, and a link to the full report (readiness.html, beside it).
+Everything comes from the readiness.json dict; nothing is re-scored. Figures and words come
+from readiness.core.formatting, as in every writer.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 from readiness.core.formatting import (
-    NOT_MEASURED,
+    count_of,
     format_percent,
+    format_points,
     format_ratio,
     format_seconds,
-    format_threshold,
-    format_value,
-    outcome_label,
+    shorten,
 )
+from readiness.reports.digest import Digest, digest, outcome_counts
 from readiness.reports.folder import write_atomically
 
-__all__ = ["md", "render_summary", "write_summary"]
-ATTENTION = ("failed", "errored", "warned")  # most serious first
+__all__ = ["format_percent", "md", "render_summary", "write_summary"]
 
-# Markdown punctuation that could start emphasis, links, code spans or tables. Backslash-escaping
-# ASCII punctuation is always literal in CommonMark/GFM, so over-escaping is harmless.
-_MD_PUNCTUATION = "\\`*_[]|~#!"
-_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+REPORT = "readiness.html"  # relative: summary.md sits in the run folder beside it
+LINE = 180  # characters of one reason or gap before it is cut (the report has all of it)
+FIX_FIRST = 5  # findings shown under "Fix first"
+GAPS = 5  # causes shown under "Not measured"
+
+# Inline Markdown punctuation that could start emphasis, code spans, links, strikethrough or a
+# table cell anywhere in a line. Backslash-escaping ASCII punctuation is always literal in
+# CommonMark/GFM, so the escaped text renders exactly as it was.
+_INLINE = frozenset("`*_[]|~")
+# What only means something at the start of a line: a block quote, a heading, a list item.
+_LEADING = re.compile(r"^(\s*)(>|#|[-+](?=\s|$)|\d+(?=[.)]))")
+_ENTITY = re.compile(r"&(?=#?\w+;)")  # "&gt;" typed by a target must not become ">"
+_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def md(text: Any) -> str:
-    """Escape target-controlled text for one line of Markdown (table cells included).
+    """Target-controlled (or any) text as inert Markdown for one line or table cell.
 
-    ``<``/``>``/``&`` become entities so no HTML survives; newlines collapse to spaces so a
-    value can't end a table row or start a new block.
+    ``<`` becomes ``&lt;`` so no HTML tag survives, an ``&`` that would start an entity becomes
+    ``&amp;``; inline punctuation is backslash-escaped, and a backslash only where it would
+    escape what follows (a regex's ``\\s`` stays as it is, never doubled). ``>`` stays as typed
+    (``>=`` reads as ``>=``) except where it would open a block quote. Newlines collapse to
+    spaces; other control characters are dropped.
     """
+    flat = " ".join(str(text).splitlines())
+    flat = "".join(ch for ch in flat if ch == "\t" or unicodedata.category(ch) != "Cc")
     out = []
-    for ch in " ".join(str(text).splitlines()):
-        if unicodedata.category(ch) == "Cc" and ch != "\t":
-            continue  # NUL and other controls: invisible at best, mangled by renderers at worst
-        if ch in _MD_ENTITIES:
-            out.append(_MD_ENTITIES[ch])
-        elif ch in _MD_PUNCTUATION:
+    for i, ch in enumerate(flat):
+        if ch == "<":
+            out.append("&lt;")
+        elif ch == "&" and _ENTITY.match(flat, i):
+            out.append("&amp;")
+        elif ch == "\\":
+            following = flat[i + 1] if i + 1 < len(flat) else ""
+            out.append("\\\\" if following in _PUNCT or not following else "\\")
+        elif ch == "_" and flat[i - 1 : i].isalnum() and flat[i + 1 : i + 2].isalnum():
+            out.append(ch)  # intraword: never emphasis in GFM (load.error_ratio stays legible)
+        elif ch in _INLINE:
             out.append("\\" + ch)
         else:
             out.append(ch)
-    return "".join(out)
+    return _LEADING.sub(_escape_leading, "".join(out))
 
 
-def _confidence_line(result: dict[str, Any]) -> str:
-    conf = result.get("confidence") or {}
-    return (
-        f"**Confidence:** {format_ratio(conf.get('value'))} "
-        f"(coverage {conf.get('checks_ran', 0)}/{conf.get('checks_planned', 0)} checks, "
-        f"stability {format_ratio(conf.get('stability'))})"
-    )
+def _escape_leading(match: re.Match[str]) -> str:
+    space, mark = match[1], match[2]
+    # "12." starts an ordered list: escape its dot; ">", "#", "-", "+": escape the mark itself.
+    return f"{space}{mark}\\" if mark.isdigit() else f"{space}\\{mark}"
+
+
+def _line(text: str) -> str:
+    return md(shorten(text, LINE))
 
 
 def _header(result: dict[str, Any]) -> list[str]:
     verdict = md(result.get("verdict", "?"))
-    lines = [
-        f"## readiness-gate: {verdict}",
-        "",
-        f"**Verdict: {verdict}** (exit {result.get('exit_code')})",
-    ]
-    if result.get("interrupted"):
-        lines[-1] += " · **PARTIAL — interrupted**: only the checks that finished are reported"
-    if result.get("unreachable"):
-        lines += ["", f"**Target unreachable:** {md(result['unreachable'])}"]
+    conf = result.get("confidence") or {}
     go_at = (result.get("policy") or {}).get("go_at")
-    readiness = f"**Readiness:** {format_percent(result.get('readiness'))}"
+    readiness = f"readiness **{format_percent(result.get('readiness'))}**"
     if result.get("readiness") is None:
-        readiness += " (not measured)"
+        readiness = f"readiness {format_percent(None)} (not measured)"
     if go_at is not None:
         readiness += f" (GO at {format_percent(go_at)})"
-    lines += ["", f"{readiness} · {_confidence_line(result)}", ""]
-    lines.append(
-        f"Target: {md(result.get('target', ''))}"
-        f" · profile: {md(result.get('profile') or 'default')}"
-        f" · run: {md(result.get('run_id', ''))} · started: {md(result.get('started_at', ''))}"
-        f" · duration: {format_seconds(result.get('duration_s'))}"
+    head = (
+        f"**Verdict: {verdict}** (exit {result.get('exit_code')}) · {readiness}"
+        f" · confidence {format_ratio(conf.get('value'))}:"
+        f" {conf.get('checks_ran', 0)}/{conf.get('checks_planned', 0)} checks ran,"
+        f" stability {format_ratio(conf.get('stability'))}"
     )
+    lines = [f"## readiness-gate: {verdict}", "", head]
+    if result.get("interrupted"):
+        lines += ["", "**PARTIAL — interrupted**: only the checks that finished are reported."]
+    if result.get("unreachable"):
+        lines += ["", f"**Target unreachable:** {_line(result['unreachable'])}"]
+    lines += [
+        "",
+        f"Target {md(result.get('target', ''))} · profile {md(result.get('profile') or 'default')}"
+        f" · run {md(result.get('run_id', ''))} · {format_seconds(result.get('duration_s'))}"
+        f" · [full report]({REPORT})",
+    ]
     return lines
 
 
-def _matrix(result: dict[str, Any]) -> list[str]:
+def _reasons(view: Digest) -> list[str]:
+    if not view.grouped_reasons:
+        return []
+    lines = ["", f"### Why {md(view.verdict)}", ""]
+    return lines + [f"{i}. {_line(r.text)}" for i, r in enumerate(view.grouped_reasons, 1)]
+
+
+def _matrix(view: Digest) -> list[str]:
     lines = [
+        "",
         "### Readiness matrix",
         "",
-        "| Component | Weight | Readiness | Status | Risk | Notes |",
+        "| Component | Weight | Readiness | Status | Risk | Checks |",
         "| --- | ---: | ---: | --- | --- | --- |",
     ]
-    for comp in result.get("components", []):
-        name = md(comp["name"]) + (" (blocking)" if comp.get("blocking") else "")
-        notes = "; ".join(md(n) for n in comp.get("notes", [])) or NOT_MEASURED
+    for comp in view.components:
+        name = md(comp.name) + (" (blocking)" if comp.blocking else "")
         lines.append(
-            f"| {name} | {format_value(comp.get('weight'))}"
-            f" | {format_percent(comp.get('readiness'))} | {md(comp.get('status', ''))}"
-            f" | {md(comp.get('risk', ''))} | {notes} |"
+            f"| {name} | {comp.weight:g} | {format_percent(comp.readiness)} | {md(comp.status)}"
+            f" | {md(comp.risk)} | {outcome_counts(comp.counts)} |"
         )
     return lines
 
 
-def _attention(result: dict[str, Any]) -> list[str]:
-    checks = [c for comp in result.get("components", []) for c in comp.get("checks", [])]
-    flagged = sorted(
-        (c for c in checks if c.get("outcome") in ATTENTION),
-        key=lambda c: ATTENTION.index(c["outcome"]),  # stable: keeps report order within a group
-    )
-    lines = ["### Checks needing attention", ""]
-    if not flagged:
-        return [*lines, "No failed, errored or warned checks."]
-    lines += [
-        "| Outcome | Check | Value | Threshold | Message |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for c in flagged:
-        unit = c.get("unit")
+def _fix_first(view: Digest) -> list[str]:
+    if not view.fix_first:
+        return []
+    lines = ["", "### Fix first", ""]
+    for i, item in enumerate(view.fix_first[:FIX_FIRST], 1):
+        waiver = ""
+        if item.waiver_owner:
+            state = "expired" if item.waiver_expired else "waived"
+            waiver = f"; {state}, owner {md(item.waiver_owner)}"
         lines.append(
-            f"| {md(outcome_label(c))} | {md(c.get('title', ''))} ({md(c['id'])})"
-            f" | {md(format_value(c.get('value'), unit))}"
-            f" | {md(format_threshold(c.get('threshold'), unit))} | {md(c.get('message', ''))} |"
+            f"{i}. **{format_points(item.gain)}** {_line(item.finding.text)}"
+            f" ({md(item.component)}{waiver})"
         )
+    more = len(view.fix_first) - FIX_FIRST
+    if more > 0:
+        lines.append(f"\n… and {count_of(more, 'more finding')} in the [full report]({REPORT}).")
+    return lines
+
+
+def _gaps(view: Digest) -> list[str]:
+    lines = []
+    if view.not_measured:
+        lines += ["", "### Not measured", ""]
+        lines += [f"- {_line(gap.text)}" for gap in view.not_measured[:GAPS]]
+        more = len(view.not_measured) - GAPS
+        if more > 0:
+            lines.append(f"- … and {count_of(more, 'more cause')} in the full report")
+    if view.not_enabled:
+        lines += ["", "### Not enabled", ""]
+        lines += [f"- {_line(entry.text)}" for entry in view.not_enabled]
     return lines
 
 
 def render_summary(result: dict[str, Any]) -> str:
     """The whole summary.md text for one readiness.json dict."""
+    view = digest(result)
     lines = _header(result)
-    reasons = result.get("reasons", [])
-    if reasons:
-        lines += ["", "### Reasons", ""]
-        lines += [f"{i}. {md(reason)}" for i, reason in enumerate(reasons, 1)]
-    lines += ["", *_matrix(result)]
-    outstanding = result.get("outstanding", [])
-    if outstanding:
-        lines += ["", "### Outstanding", ""]
-        lines += [f"- {md(item)}" for item in outstanding]
-    lines += ["", *_attention(result), ""]
+    lines += _reasons(view)
+    lines += _matrix(view)
+    lines += _fix_first(view)
+    lines += _gaps(view)
+    lines += ["", f"Every check with its evidence: [{REPORT}]({REPORT}).", ""]
     return "\n".join(lines)
 
 

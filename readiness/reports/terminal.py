@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from readiness.core.formatting import format_percent, format_ratio, printable
+from readiness.core.formatting import format_percent, format_ratio, format_value, printable
+from readiness.reports.digest import Digest, digest
 
 _VERDICT_STYLE = {
     "GO": "bold white on green",
@@ -47,7 +48,7 @@ def render(
     rows = [
         (
             Text(printable(comp["name"]) + (" (blocking)" if comp["blocking"] else "")),
-            Text(f"{comp['weight']:g}"),
+            Text(format_value(comp["weight"])),
             Text(percent(comp["readiness"])),
             Text(comp["status"], style=_STATUS_STYLE.get(comp["status"], "")),
             Text(comp["risk"], style=_RISK_STYLE.get(comp["risk"], "")),
@@ -81,16 +82,40 @@ def render(
             f"{conf['checks_planned']} checks ran, stability {format_ratio(conf['stability'])}"
         )
     )
-    for i, reason in enumerate(result["reasons"], 1):
-        console.print(Text(f"  {i}. {printable(reason)}"), soft_wrap=True)
-    if result["outstanding"]:
+    view = digest(result)
+    # One line per finding (an axe rule on 4 pages is one line, not 4), the engine's order.
+    for i, reason in enumerate(view.grouped_reasons, 1):
+        console.print(Text(f"  {i}. {printable(reason.text)}"), soft_wrap=True)
+    follow_ups = outstanding_lines(result, view)
+    if follow_ups:
         console.print(Text("Outstanding:"))
-        for item in result["outstanding"]:
+        for item in follow_ups:
             console.print(Text(f"  - {printable(item)}"), soft_wrap=True)
+    for entry in view.not_enabled:
+        console.print(Text(f"Not enabled: {printable(entry.text)}"), soft_wrap=True)
     for name in ("html", "json"):
         if name in written:
             console.print(Text(f"{name} report: {printable(written[name])}"), soft_wrap=True)
     return buffer.getvalue()
+
+
+# How scoring.decide starts the outstanding lines the digest regroups (warned and skipped
+# checks); every other line (a waived check with its owner, an expired waiver) is kept as is.
+_REGROUPED = ("blocking, between good and poor: ", "non-blocking: ", "skipped: ")
+
+
+def outstanding_lines(result: dict[str, Any], view: Digest) -> list[str]:
+    """The follow-ups, grouped: warned findings with the pages they affect, waived checks
+    and waiver notes as the engine words them, skipped checks by cause (109 checks skipped
+    for one unreachable target are one line)."""
+    lines = []
+    for finding in view.outstanding:
+        if finding.outcome == "warned":
+            kind = "blocking, between good and poor" if finding.blocking else "non-blocking"
+            lines.append(f"{kind}: {finding.text}")
+    lines += [str(o) for o in result.get("outstanding") or [] if not str(o).startswith(_REGROUPED)]
+    lines += [gap.text for gap in view.not_measured if gap.outcome == "skipped"]
+    return lines
 
 
 def print_summary(terminalreporter: Any, result: dict[str, Any], written: dict[str, Path]) -> None:

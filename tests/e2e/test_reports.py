@@ -102,32 +102,39 @@ def test_markdown_summary() -> None:
     text = render_summary(result)
     assert "**Verdict: NO-GO** (exit 1)" in text
     assert len(_table_rows(text, "Readiness matrix")) == 2 + len(result["components"])
-    attention = _table_rows(text, "Checks needing attention")
-    assert [row.split("|")[1].strip() for row in attention[2:]] == [
-        "FAILED",
-        "ERRORED",
-        "WARNED",
-        "WARNED",
-    ]
-    assert (
-        "| ERRORED | p95 latency, 50 users (load.p95) | — | good 600 ms · poor 1,200 ms |" in text
-    )
+    assert "| load | 15 | — | incomplete | HIGH | 1 errored, 1 skipped |" in text
+    # Fix first: largest readiness gain first, with its component and the waiver's owner.
+    fixes = text.split("### Fix first", 1)[1].split("###", 1)[0].strip().splitlines()
+    assert fixes[0].startswith("1. **+30.7 points** security.hsts")
+    assert fixes[0].endswith("(security; expired, owner ops)")
+    assert "(security; waived, owner sec-team)" in fixes[2]
+    assert "- load.p95 errored: locust exited with status 1 before reporting" in text
+    assert "[full report](readiness.html)" in text
     assert "PARTIAL" in render_summary(SAMPLES["interrupted"]())
     unreachable = render_summary(SAMPLES["inconclusive"]())
     assert "**Target unreachable:**" in unreachable and "— (not measured)" in unreachable
 
 
+def test_markdown_reads_as_typed_and_stays_small() -> None:
+    result = SAMPLES["go"]()
+    result["reasons"] = ["readiness 97.5% >= 90%; regex /a\\s*b/ matched"]
+    text = render_summary(result)
+    assert "97.5% >= 90%" in text and "&gt;" not in text  # no raw entity for ">"
+    assert "/a\\s\\*b/" in text and "\\\\" not in text  # one backslash, not two
+    assert len(text.encode()) < 4096
+
+
 def test_hostile_markdown_is_escaped() -> None:
     result = SAMPLES["hostile"]()
     text = render_summary(result)
-    assert XSS not in text and "<img" not in text and "\x00" not in text
-    assert ESCAPED_XSS in text
+    assert "<script" not in text and "<img" not in text and "\x00" not in text
+    assert "&lt;script>alert(1)&lt;/script>" in text
     assert len(_table_rows(text, "Readiness matrix")) == 2 + len(result["components"])
-    rows = _table_rows(text, "Checks needing attention")
-    assert len(rows) == 2 + 2
-    # Every row keeps 5 cells: the only unescaped pipes are the cell separators.
-    for row in rows:
-        assert row.replace("\\|", "").count("|") == 6
+    # Every line of the matrix keeps its 6 cells: the only unescaped pipes are separators.
+    for row in _table_rows(text, "Readiness matrix"):
+        assert row.replace("\\|", "").count("|") == 7
+    # No target text opens a block, a link or a code span: each is backslash-escaped.
+    assert "\\`code\\`" in text and "\\| pipe" in text
 
 
 @pytest.mark.parametrize("name", SAMPLES)

@@ -93,9 +93,9 @@ def test_reasons_are_one_line_per_finding_with_its_pages() -> None:
     assert len([r for r in result["reasons"] if r.startswith("blocking check failed")]) == 5
     lines = [r.text for r in digest(result).grouped_reasons]
     assert lines[:3] == [
-        "smoke.status on /login: got 500, expected 200",
-        "image-alt (critical) on 4 pages: help for image-alt",
-        "label (critical) on /login: help for label",
+        "failed: smoke.status./login: got 500, expected 200",
+        "failed: image-alt (critical) on 4 pages: help for image-alt",
+        "failed: label (critical) on /login: help for label",
     ]
     # The engine's own sentence (below the GO line) is kept, after the blocking findings.
     assert lines[3].startswith("overall readiness") and len(lines) == 4
@@ -165,7 +165,7 @@ def test_fix_first_names_the_waiver_owner() -> None:
 
 
 def test_not_measured_groups_by_cause() -> None:
-    why = "skipped: target unreachable: connection refused"
+    why = "target unreachable: connection refused"
     checks = [
         CheckResult(
             f"smoke.status./p{i}", "smoke", "status", Outcome.SKIPPED, blocking=True, message=why
