@@ -138,7 +138,7 @@ def _fix_first(view: Digest) -> list[str]:
         return []
     lines = ["", "### Fix first", ""]
     for i, item in enumerate(view.fix_first[:FIX_FIRST], 1):
-        waiver = ""
+        waiver = ", blocking" if item.finding.outcome == "failed" else ""
         if item.waiver_owner:
             state = "expired" if item.waiver_expired else "waived"
             waiver = f"; {state}, owner {md(item.waiver_owner)}"
