@@ -30,8 +30,9 @@ SVG_NS = "http://www.w3.org/2000/svg"
 _SVG = f"{{{SVG_NS}}}"
 ET.register_namespace("", SVG_NS)
 
-WIDTH = 720  # viewBox units; the page scales the chart to its column (no explicit size)
-HEIGHT = 320
+WIDTH = 480  # viewBox units; the page scales the chart to its column (no explicit size).
+# Small, so that the text stays legible in a column a third of the page wide.
+HEIGHT = 300
 
 # Okabe-Ito: told apart with the common colour-vision deficiencies, dark enough to print.
 BLUE, ORANGE, GREEN, VERMILION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
@@ -88,7 +89,7 @@ def base_config(colours: Sequence[str], **options: Any) -> dict[str, Any]:
         "height": HEIGHT,
         "style": style(colours),
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": 3,
+        "legend_at_bottom_columns": 2,
         "truncate_legend": -1,  # a legend carries a threshold value: never cut it
         "truncate_label": 24,
         "margin": 12,

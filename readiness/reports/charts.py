@@ -127,7 +127,7 @@ def _web_vital(result: dict[str, Any], metric: str) -> Chart | None:
     bands = [_band(c) for _, c in pages]
     chart_id = f"web-vitals-{metric}"
     title = f"{name.split(' (')[0]} per page" + (f" ({unit})" if unit else "")
-    svg = _dots_against_band(chart_id, title, labels, values, bands, unit, name.split(" (")[0])
+    svg = _dots_against_band(chart_id, title, labels, values, bands, unit, "page (median of runs)")
     lines = [
         f"{page}: {_with_unit(value, unit)} ({_outcome(c)})"
         for (page, c), value in zip(pages, values, strict=True)
@@ -343,7 +343,7 @@ def _table(content: Any) -> _Table | None:
 
 
 def _time_chart(
-    colours: Sequence[str], seconds: Sequence[float | None], y_title: str, **options: Any
+    colours: Sequence[str], seconds: Sequence[float | None], y_title: str | None, **options: Any
 ) -> Any:
     span = max((t for t in seconds if t is not None), default=0.0) or 1.0
     return pygal.XY(
@@ -353,7 +353,7 @@ def _time_chart(
             allow_interruptions=True,
             show_dots=False,
             show_y_guides=True,
-            x_title="seconds since the run started",
+            x_title="seconds into the run",
             y_title=y_title,
             x_value_formatter=number,
             **options,
@@ -394,7 +394,7 @@ def _load_latency(series: _Table, check: dict[str, Any] | None) -> Chart | None:
     colours = [draw.BLUE] + ([draw.GOOD_COLOUR, draw.POOR_COLOUR] if band else []) + [draw.GREY]
     top = max([*(v for v in p95 if v is not None), *(band or ())])
     chart = _time_chart(colours, seconds, "ms", range=(0, top * 1.1 or 1))
-    chart.add("p95 (Locust's 10 s window)", _pairs(seconds, p95), stroke_style={"width": 2.5})
+    chart.add("p95 (10 s window)", _pairs(seconds, p95), stroke_style={"width": 2.5})
     _add_band(chart, check, _span(seconds), "ms")
     if users is not None:
         chart.add(
@@ -434,7 +434,7 @@ def _load_throughput(series: _Table, check: dict[str, Any] | None) -> Chart | No
     colours = [draw.BLUE, draw.VERMILION] if errors else [draw.BLUE]
     colours += ([draw.GOOD_COLOUR, draw.POOR_COLOUR] if band else []) + [draw.GREY]
     top = max([*(v for v in rps if v is not None), *(band or ())])
-    chart = _time_chart(colours, seconds, "requests per second", range=(0, top * 1.1 or 1))
+    chart = _time_chart(colours, seconds, None, range=(0, top * 1.1 or 1))
     chart.add("requests/s", _pairs(seconds, rps), stroke_style={"width": 2.5})
     if errors:
         chart.add("failed requests/s", _pairs(seconds, errors), stroke_style={"width": 2})
@@ -475,7 +475,7 @@ def _load_errors(series: _Table, check: dict[str, Any] | None) -> Chart | None:
     band = _band(check) if check else None
     colours = [draw.VERMILION] + ([draw.GOOD_COLOUR, draw.POOR_COLOUR] if band else [])
     top = max([*(s for s in share if s is not None), *((100 * b for b in band) if band else ())])
-    chart = _time_chart(colours, seconds, "% of requests failed", range=(0, top * 1.1 or 1))
+    chart = _time_chart(colours, seconds, "% failed", range=(0, top * 1.1 or 1))
     chart.add("failed share each second", _pairs(seconds, share), stroke_style={"width": 2.5})
     _add_band(chart, check, _span(seconds), "% (run)", scale=100)
     chart_id, title = "load-errors", "Load: share of failed requests over the run"
@@ -516,7 +516,7 @@ def _load_percentiles(distribution: dict[str, Any], check: dict[str, Any] | None
         ms,
         [band] * len(labels) if band else [None] * len(labels),
         "ms",
-        "response time",
+        "successful requests",
     )
     requests = distribution.get("requests")
     lines = [f"{label} {_with_unit(v, 'ms')}" for label, v in zip(labels, ms, strict=True)]
@@ -596,7 +596,7 @@ def _trend(result: dict[str, Any], history: list[dict[str, Any]]) -> Chart | Non
             y_title="readiness %",
             margin_right=36,  # the last run's label is centred on the plot's edge
             dots_size=3,
-            legend_at_bottom_columns=4,
+            legend_at_bottom_columns=3,
             allow_interruptions=True,
         )
     )
