@@ -111,8 +111,14 @@ class Finding:
 class Reason:
     """One line of the verdict's reasons: a finding (grouped) or the engine's own sentence."""
 
-    text: str
+    text: str  # the whole line: "failed: image-alt (critical) on 4 pages: ..."
     finding: Finding | None = None
+    word: str = ""  # how the line starts ("failed: ", "not measured (blocking): "), or ""
+
+    @property
+    def body(self) -> str:
+        """The line without its leading word, for a writer that shows the outcome itself."""
+        return self.text.removeprefix(self.word)
 
 
 @dataclass(frozen=True)
@@ -323,7 +329,7 @@ def grouped_reasons(result: Mapping[str, Any]) -> list[Reason]:
             ident = f"{finding.key}|{finding.outcome}|{finding.blocking}"
             if ident not in shown:
                 shown.add(ident)
-                out.append(Reason(word + finding.text, finding))
+                out.append(Reason(word + finding.text, finding, word))
     return out
 
 

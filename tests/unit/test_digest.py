@@ -99,6 +99,10 @@ def test_reasons_are_one_line_per_finding_with_its_pages() -> None:
     ]
     # The engine's own sentence (below the GO line) is kept, after the blocking findings.
     assert lines[3].startswith("overall readiness") and len(lines) == 4
+    assert (
+        digest(result).grouped_reasons[1].body
+        == "image-alt (critical) on 4 pages: help for image-alt"
+    )
     image_alt = digest(result).grouped_reasons[1].finding
     assert image_alt is not None and image_alt.pages == PAGES and image_alt.blocking
 
