@@ -19,6 +19,7 @@ from readiness.core.formatting import (
     format_points,
     format_ratio,
     format_seconds,
+    format_value,
     shorten,
 )
 from readiness.reports.digest import Digest, digest, outcome_counts
@@ -127,8 +128,8 @@ def _matrix(view: Digest) -> list[str]:
     for comp in view.components:
         name = md(comp.name) + (" (blocking)" if comp.blocking else "")
         lines.append(
-            f"| {name} | {comp.weight:g} | {format_percent(comp.readiness)} | {md(comp.status)}"
-            f" | {md(comp.risk)} | {outcome_counts(comp.counts)} |"
+            f"| {name} | {format_value(comp.weight)} | {format_percent(comp.readiness)}"
+            f" | {md(comp.status)} | {md(comp.risk)} | {md(outcome_counts(comp.counts))} |"
         )
     return lines
 
