@@ -1,27 +1,32 @@
-"""readiness.html (the stakeholder dashboard) and the matrix fragment for pytest-html's report.
+"""readiness.html (the stakeholder decision page) and the matrix fragment for pytest-html.
 
-Rendering only: every figure comes from the readiness.json dict. Autoescaping is on and no
-template marks data ``|safe``, so target-controlled text can never become markup. The page is
-self-contained (inline CSS, images as data URIs, no scripts) and a CSP forbids any fetch.
+Rendering only: every figure comes from the readiness.json dict, the words from the digest
+(digest.py), the page's shapes from page_model.py, the charts from charts.py. Autoescaping is
+on and no template marks data ``|safe``, so target-controlled text can never become markup.
+The page is self-contained (inline CSS, SVG charts, images as data URIs, one inline script
+allowed by its hash) and a CSP forbids any fetch. It reads fully with JavaScript off.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import json
 import mimetypes
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, quote, urlsplit
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from readiness.core.formatting import (
     format_number,
     format_percent,
+    format_points,
     format_ratio,
     format_score,
     format_seconds,
@@ -29,19 +34,33 @@ from readiness.core.formatting import (
     format_value,
     printable,
 )
+from readiness.reports import page_model
+from readiness.reports.charts import charts_for
+from readiness.reports.digest import digest
 from readiness.reports.folder import write_atomically
+from readiness.reports.history import read_history
 
 TEMPLATES = Path(__file__).with_name("templates")
 # Bumped whenever the Environment's options below change how templates compile.
-COMPILE_OPTIONS = "finalize-printable-1"
+COMPILE_OPTIONS = "finalize-printable-2"
+# The page's one script (filters, opening what a link points at); the CSP allows it by hash.
+SCRIPT = (TEMPLATES / "page.js").read_text(encoding="utf-8")
+SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
+HISTORY_LIMIT = 20  # runs in the trend chart
+FIX_LIMIT = 8  # fix-first items on the first screen; the rest are in the components
 
 
 def _shown(value: Any) -> Any:
-    """What a template prints: strings with their control characters escaped (markup the
-    templates built stays markup; it is escaped by autoescape otherwise)."""
+    """What a template prints: strings with their control characters escaped. Markup the
+    templates built stays markup, line breaks and all (autoescape escapes any other text)."""
     if isinstance(value, Markup):
-        return Markup(printable(value))
+        return Markup(printable(value, lines=True))
     return printable(value) if isinstance(value, str) else value
+
+
+def _lines(text: Any) -> Markup:
+    """Multi-line evidence (a body excerpt) for a <pre>: escaped, its line breaks kept."""
+    return Markup(printable(escape(str(text)), lines=True))
 
 
 MAX_EMBED_BYTES = 5_000_000  # larger screenshots bloat the page; they are linked instead
@@ -80,6 +99,9 @@ def _env() -> Environment:
         num=lambda v: "—" if v is None else format_number(v),
         cls=slugify,
         bar=lambda v: f"{min(max(float(v or 0.0), 0.0), 100.0):.1f}",
+        points=lambda v: format_number(round(float(v), 1)),
+        gain=format_points,
+        lines=_lines,
     )
     return env
 
@@ -205,19 +227,41 @@ def _context(result: dict[str, Any], run_dir: Path | None, link_base: str) -> di
     anchors = _anchors(result)
     return {
         "r": result,
+        "d": digest(result),
+        "shares": page_model.shares(result),
         "link_base": link_base,
         "anchor": lambda kind, key: anchors[f"{kind}:{key}"],
         "evidence": lambda ev: evidence_view(ev, run_dir),
+        "band": page_model.band,
+        "headline": page_model.headline,
+        "arrange": page_model.arrange,
+        "top_note": page_model.top_note,
+        "ordered_counts": page_model.ordered_counts,
+        "facts": page_model.facts,
+        "context_notes": page_model.context_notes,
         "verdict_class": {"GO": "go", "NO-GO": "nogo"}.get(
             str(result.get("verdict")), "inconclusive"
         ),
     }
 
 
-def render_dashboard(result: dict[str, Any], run_dir: Path | None = None) -> str:
-    """The full readiness.html page. ``run_dir`` is where image evidence is read from."""
+def render_dashboard(
+    result: dict[str, Any],
+    run_dir: Path | None = None,
+    history: list[dict[str, Any]] | None = None,
+) -> str:
+    """The full readiness.html page. ``run_dir`` is where image evidence is read from;
+    ``history`` (oldest first, this run last) draws the trend."""
     run_dir = Path(run_dir) if run_dir is not None else None
-    return _env().get_template("dashboard.html.j2").render(_context(result, run_dir, ""))
+    context = _context(result, run_dir, "")
+    context.update(
+        # The SVG is charts.py's markup (it escapes the labels it draws); no data is |safe.
+        charts=[replace(c, svg=Markup(c.svg)) for c in charts_for(result, history or [])],
+        script=Markup(SCRIPT),  # the package's own file, never target text
+        script_hash=SCRIPT_HASH,
+        fix_limit=FIX_LIMIT,
+    )
+    return _env().get_template("dashboard.html.j2").render(context)
 
 
 def render_matrix(result: dict[str, Any], link_base: str = "readiness.html") -> str:
@@ -230,5 +274,7 @@ def render_matrix(result: dict[str, Any], link_base: str = "readiness.html") -> 
 
 def write_dashboard(result: dict[str, Any], run_dir: Path) -> Path:
     path = Path(run_dir) / "readiness.html"
-    write_atomically(path, render_dashboard(result, run_dir))
+    # The writer appends this run to reports/history.jsonl before rendering (history.py).
+    history = read_history(Path(run_dir).parent, HISTORY_LIMIT)
+    write_atomically(path, render_dashboard(result, run_dir, history))
     return path
