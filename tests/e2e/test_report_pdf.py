@@ -28,8 +28,11 @@ def test_the_pdf_holds_the_verdict_and_the_matrix_on_page_one(tmp_path: Path) ->
     _need_chromium()
     gates = write_gates(
         tmp_path,
-        "target: demo\npages: [/, /about]\n"
-        "components:\n  smoke: {weight: 25, blocking: true}\n  security: {weight: 20}\n",
+        # The broken demo's many findings (accessibility's above all) before the matrix.
+        "target: demo\npages: [/, /about, /login]\n"
+        "components:\n  smoke: {weight: 25, blocking: true}\n  security: {weight: 20}\n"
+        "  accessibility:\n    weight: 20\n    blocking: true\n"
+        "    standard: [wcag21aa, best-practice]\n",
     )
     result = run_gate_process(
         tmp_path / "reports", "--gates", str(gates), "--demo", "broken", "--pdf"
