@@ -79,6 +79,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         chromium=run.config.browser.executable,
     )
     run.written = write_reports(report, run.run_dir, Path(run.options.report_dir), wanted)
+    from readiness.reports.github import publish  # GitHub Actions: job summary, annotations
+
+    publish(report, run.written, session.config.pluginmanager.get_plugin("terminalreporter"))
     session.exitstatus = run.result.exit_code
 
 

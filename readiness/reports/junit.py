@@ -1,8 +1,18 @@
 """junit.xml: one testsuite per component, one testcase per check, for CI test tabs.
 
-failed -> <failure>, errored -> <error>, skipped -> <skipped>. Warned and waived checks pass
-(they do not block the gate) but say so in <properties> and <system-out>, so a CI view that only
-counts failures still shows them to anyone who looks.
+failed -> <failure>, errored -> <error>; every other outcome that is not a plain pass is a
+<skipped> whose ``type`` and message say which it is: ``skipped`` (not run), ``warned`` (below
+its line, does not fail the gate), ``waived`` (its failure covered, the waiver's owner and
+expiry in the message). Why warned is a <skipped> and not a pass: a passed testcase's body is
+dropped by GitLab's parser (only failure, error and skipped carry details) and cut to 1,000
+characters by Jenkins', so a warning kept there is invisible; <skipped> is the one status every
+viewer shows apart from pass and fail, with its message, without failing the job (a failure
+turns a Jenkins build UNSTABLE and a test-report check red). The testcase's name stays the check
+id, so a check's history in the viewer follows it whether it passed or warned. docs/ci.md.
+
+The shape is the Ant/Jenkins one (testsuites > testsuite > properties, testcase > properties,
+one of failure/error/skipped, system-out), with testcase properties as pytest's xunit1 and
+Jenkins' parser read them.
 """
 
 from __future__ import annotations
@@ -67,6 +77,28 @@ def _properties(parent: ET.Element, props: dict[str, Any]) -> None:
         ET.SubElement(node, "property", name=name, value=clean(value))
 
 
+# The outcomes written as <skipped type=...>: not run, below the line, waived (module docstring).
+_SKIPPED_AS = ("skipped", "warned", "waived")
+
+
+def _skipped_message(check: dict[str, Any]) -> str:
+    """The one line a viewer shows for a <skipped>: which kind it is first."""
+    outcome, text = check.get("outcome"), check.get("message", "")
+    if outcome == "skipped":
+        return clean(text or "not run")
+    if outcome == "waived":
+        waiver = check.get("waiver") or {}
+        return clean(
+            f"WAIVED until {waiver.get('expires', '?')} (owner {waiver.get('owner', '?')}):"
+            f" {waiver.get('reason', '')} — covers: {text} ({_measured(check)})"
+        )
+    if check.get("blocking"):
+        head = "WARNED (blocking, between its good and poor lines; fail_at: good would fail it)"
+    else:
+        head = "WARNED (non-blocking, below its threshold)"
+    return clean(f"{head}: {text} ({_measured(check)}); does not fail the gate")
+
+
 def _testcase(suite: ET.Element, comp: dict[str, Any], check: dict[str, Any]) -> str:
     outcome = check.get("outcome", "")
     case = ET.SubElement(
@@ -90,19 +122,13 @@ def _testcase(suite: ET.Element, comp: dict[str, Any], check: dict[str, Any]) ->
         ET.SubElement(case, "failure", message=message, type="failed").text = _detail(check)
     elif outcome == "errored":
         ET.SubElement(case, "error", message=message, type="errored").text = _detail(check)
-    elif outcome == "skipped":
-        ET.SubElement(case, "skipped", message=clean(check.get("message", "")))
-    elif outcome in ("warned", "waived"):
-        if outcome == "waived":
-            why = "WAIVED: failure covered by a waiver; does not fail the gate."
-        elif check.get("blocking"):
-            why = (
-                "WARNED (blocking): between its good and poor lines; does not fail the gate"
-                " (fail_at: good in gates.yaml would)."
-            )
-        else:
-            why = "WARNED: non-blocking check below its threshold; does not fail the gate."
-        ET.SubElement(case, "system-out").text = clean(why + "\n") + _detail(check)
+    elif outcome in _SKIPPED_AS:
+        why = _skipped_message(check)
+        # The text too: GitLab shows a <skipped>'s text, Jenkins its message.
+        node = ET.SubElement(case, "skipped", message=why, type=outcome)
+        node.text = why if outcome == "skipped" else why + "\n" + _detail(check)
+        if outcome != "skipped":
+            ET.SubElement(case, "system-out").text = node.text
     return outcome
 
 
@@ -123,6 +149,11 @@ def render_junit(result: dict[str, Any]) -> str:
                 "weight": format_value(comp.get("weight")),
                 "blocking": str(bool(comp.get("blocking"))).lower(),
                 "verdict": result.get("verdict", ""),
+                # <skipped> counts all three kinds; these tell them apart.
+                **{
+                    o: sum(c.get("outcome") == o for c in comp.get("checks", []))
+                    for o in _SKIPPED_AS
+                },
             },
         )
         outcomes = [_testcase(suite, comp, check) for check in comp.get("checks", [])]
@@ -130,7 +161,7 @@ def render_junit(result: dict[str, Any]) -> str:
             "tests": len(outcomes),
             "failures": outcomes.count("failed"),
             "errors": outcomes.count("errored"),
-            "skipped": outcomes.count("skipped"),
+            "skipped": sum(outcomes.count(o) for o in _SKIPPED_AS),
             "time": sum(float(c.get("duration_s") or 0.0) for c in comp.get("checks", [])),
         }
         for key, value in counts.items():
