@@ -229,6 +229,7 @@ def _context(result: dict[str, Any], run_dir: Path | None, link_base: str) -> di
         "r": result,
         "d": digest(result),
         "shares": page_model.shares(result),
+        "statuses": {c.get("name"): c.get("status") for c in result.get("components", [])},
         "link_base": link_base,
         "anchor": lambda kind, key: anchors[f"{kind}:{key}"],
         "evidence": lambda ev: evidence_view(ev, run_dir),

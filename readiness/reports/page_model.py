@@ -27,6 +27,8 @@ class Share:
     weight_share: float  # of 100: the component's weight over the measured components'
     earned: float  # points of overall readiness it gives
     lost: float  # points it costs: weight_share - earned
+    track: float  # its bar's length, the heaviest component's being 100
+    filled: float  # how much of its bar it earned: its readiness
 
 
 def shares(result: dict[str, Any]) -> list[Share]:
@@ -37,11 +39,14 @@ def shares(result: dict[str, Any]) -> list[Share]:
         c for c in result.get("components", []) if c.get("readiness") is not None and c["weight"]
     ]
     total = sum(float(c["weight"]) for c in measured)
+    heaviest = max((float(c["weight"]) for c in measured), default=1.0)
     out: list[Share] = []
     for comp in measured:
         part = 100.0 * float(comp["weight"]) / total
-        earned = part * float(comp["readiness"]) / 100.0
-        out.append(Share(comp["name"], part, earned, part - earned))
+        readiness = float(comp["readiness"])
+        earned = part * readiness / 100.0
+        track = 100.0 * float(comp["weight"]) / heaviest
+        out.append(Share(comp["name"], part, earned, part - earned, track, readiness))
     return out
 
 
@@ -181,7 +186,11 @@ def top_note(component: Any, digest: Any) -> str | None:
     for finding in digest.outstanding:
         if finding.component == component.name:
             return str(finding.text)
-    return next((str(n) for n in component.notes if not _COUNTS_NOTE.match(str(n))), None)
+    notes = [str(n) for n in component.notes if not _COUNTS_NOTE.match(str(n))]
+    if notes:
+        return notes[0]
+    # Nothing found and nothing noted: what kept its checks from running, if any.
+    return next((str(c.get("message")) for c in component.attention if c.get("message")), None)
 
 
 def ordered_counts(counts: dict[str, int]) -> list[tuple[str, int]]:

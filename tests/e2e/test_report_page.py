@@ -308,6 +308,7 @@ def test_the_page_passes_its_own_accessibility_suite(
         tmp_path,
         f"target: {url}\n"
         f"pages: {json.dumps([*paths, '/control.html'])}\n"
+        "timeout_s: 60\n"  # a busy two-core machine: every page's charts and screenshots open
         "components:\n"
         "  accessibility:\n"
         "    weight: 1\n"
