@@ -89,7 +89,7 @@ class SharedEnv:
                 return self
             if not python_ok or installed.get("python", wanted["python"]) != wanted["python"]:
                 self.session.log(f"Creating {_shown(self.path)}, shared by several sessions")
-                self.session.run_install(sys.executable, "-m", "venv", "--clear", self.path)
+                self.session.run_install(sys.executable, "-m", "venv", "--clear", _shown(self.path))
             else:
                 self.session.log(f"pyproject.toml changed: reinstalling into {_shown(self.path)}")
             (self.path / _STAMP).unlink(missing_ok=True)  # an interrupted install is redone
