@@ -12,13 +12,10 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import json
-import mimetypes
 import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import SplitResult, quote, urlsplit
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -37,6 +34,7 @@ from readiness.core.formatting import (
 from readiness.reports import page_model
 from readiness.reports.charts import charts_for
 from readiness.reports.digest import digest
+from readiness.reports.evidence_view import PAGE_EMBED_BYTES, evidence_view
 from readiness.reports.folder import write_atomically
 from readiness.reports.history import read_history
 
@@ -61,11 +59,6 @@ def _shown(value: Any) -> Any:
 def _lines(text: Any) -> Markup:
     """Multi-line evidence (a body excerpt) for a <pre>: escaped, its line breaks kept."""
     return Markup(printable(escape(str(text)), lines=True))
-
-
-MAX_EMBED_BYTES = 5_000_000  # larger screenshots bloat the page; they are linked instead
-MAX_TEXT_CHARS = 100_000  # a huge evidence blob must not make the dashboard unusable
-_IMAGE_MIME = re.compile(r"^image/[a-z0-9.+-]+$")
 
 
 def slugify(text: str) -> str:
@@ -122,109 +115,9 @@ def _anchors(result: dict[str, Any]) -> dict[str, str]:
     return anchors
 
 
-def _inside(run_dir: Path, relative: str) -> Path | None:
-    """The file under run_dir, or None if the path escapes it (evidence paths are relative)."""
-    base = run_dir.resolve()
-    path = (base / relative).resolve()
-    return path if path.is_relative_to(base) else None
-
-
-def _as_text(content: Any) -> str:
-    text = (
-        content
-        if isinstance(content, str)
-        else json.dumps(content, indent=2, ensure_ascii=False, default=str)
-    )
-    if len(text) > MAX_TEXT_CHARS:
-        text = text[:MAX_TEXT_CHARS] + f"\n… truncated ({len(text):,} characters in all)"
-    return text
-
-
-def _is_relative(path: str) -> bool:
-    parts = _split(path)
-    return parts is not None and not (parts.scheme or parts.netloc or path.startswith(("/", "\\")))
-
-
-def _split(text: str) -> SplitResult | None:
-    """The URL's parts; None for text urlsplit refuses (brackets in its authority that are no
-    IPv6 address): evidence is the target's text, and one odd URL must not fail the page."""
-    try:
-        return urlsplit(text)
-    except ValueError:
-        return None
-
-
-def _image(view: dict[str, Any], content: Any, mime: str | None, run_dir: Path | None) -> None:
-    if not isinstance(content, str) or run_dir is None:
-        view["note"] = "Image not embedded: no run directory to read it from."
-        return
-    path = _inside(run_dir, content)
-    if path is None or not path.is_file():
-        view["note"] = "Image file missing; not embedded."
-        return
-    mime = mime or mimetypes.guess_type(path.name)[0] or ""
-    if not _IMAGE_MIME.match(mime):
-        view["note"] = f"Not embedded: {mime or 'unknown type'} is not an image type."
-    elif path.stat().st_size > MAX_EMBED_BYTES:
-        view["href"], view["note"] = quote(content, safe="/._-~"), "Too large to embed; linked."
-    else:
-        encoded = base64.b64encode(path.read_bytes()).decode("ascii")
-        view["data_uri"] = f"data:{mime};base64,{encoded}"
-
-
-def _html_link(view: dict[str, Any], content: Any, run_dir: Path | None) -> None:
-    if not isinstance(content, str) or not _is_relative(content):
-        view["note"] = "Not linked: not a path relative to the run directory."
-        return
-    path = _inside(run_dir, content) if run_dir is not None else None
-    if run_dir is not None and (path is None or not path.exists()):
-        view["note"] = "File missing from the run directory."
-        return
-    view["href"] = quote(content, safe="/._-~")
-
-
-def evidence_view(evidence: dict[str, Any], run_dir: Path | None) -> dict[str, Any]:
-    """What the template needs to show one evidence item; the decisions stay out of Jinja."""
-    kind, content = evidence.get("kind", "text"), evidence.get("content")
-    view: dict[str, Any] = {
-        "kind": kind,
-        "label": evidence.get("label") or kind,
-        "text": _as_text(content),
-        "href": None,
-        "external": False,
-        "data_uri": None,
-        "columns": None,
-        "rows": None,
-        "note": None,
-    }
-    if kind == "url":
-        # Only web links are clickable: a javascript: or file: URL stays inert text.
-        parts = _split(content) if isinstance(content, str) else None
-        if parts is not None and parts.scheme in ("http", "https"):
-            view["href"], view["external"] = content, True
-        else:
-            view["note"] = "Not linked: not an http(s) URL."
-    elif kind == "table" and isinstance(content, dict) and _is_table(content):
-        view["columns"] = [format_value(c) for c in content["columns"]]
-        view["rows"] = [[format_value(cell) for cell in row] for row in content["rows"]]
-    elif kind == "image":
-        _image(view, content, evidence.get("mime"), run_dir)
-    elif kind == "html":
-        _html_link(view, content, run_dir)
-    return view
-
-
-def _is_table(content: Any) -> bool:
-    return (
-        isinstance(content, dict)
-        and isinstance(content.get("columns"), list)
-        and isinstance(content.get("rows"), list)
-        and all(isinstance(row, list) for row in content["rows"])
-    )
-
-
 def _context(result: dict[str, Any], run_dir: Path | None, link_base: str) -> dict[str, Any]:
     anchors = _anchors(result)
+    left = [PAGE_EMBED_BYTES]
     return {
         "r": result,
         "d": digest(result),
@@ -232,7 +125,7 @@ def _context(result: dict[str, Any], run_dir: Path | None, link_base: str) -> di
         "statuses": {c.get("name"): c.get("status") for c in result.get("components", [])},
         "link_base": link_base,
         "anchor": lambda kind, key: anchors[f"{kind}:{key}"],
-        "evidence": lambda ev: evidence_view(ev, run_dir),
+        "evidence": lambda ev: evidence_view(ev, run_dir, left),
         "band": page_model.band,
         "headline": page_model.headline,
         "arrange": page_model.arrange,
