@@ -6,6 +6,7 @@ and artifacts, the Argo Rollouts AnalysisTemplate's Job metric with the post-dep
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +86,39 @@ def test_the_argo_template_runs_the_post_deploy_profile_as_a_job() -> None:
     assert command[command.index("--target") + 1] == "{{args.target}}"
     # The profile is one the gates file defines.
     assert profile in load(REPO / "gates.yaml")["profiles"]
+
+
+def yaml_blocks(doc: Path) -> list[str]:
+    """The ```yaml blocks of a Markdown file, dedented."""
+    blocks, body, inside = [], [], False
+    for line in doc.read_text(encoding="utf-8").splitlines():
+        fence = line.strip()
+        if not inside and fence == "```yaml":
+            inside, body = True, []
+        elif inside and fence == "```":
+            inside = False
+            blocks.append(textwrap.dedent("\n".join(body)))
+        elif inside:
+            body.append(line)
+    return blocks
+
+
+def test_the_docs_examples_are_valid_yaml_using_the_shipped_files() -> None:
+    docs = [yaml.safe_load(block) for block in yaml_blocks(REPO / "docs" / "ci.md")]
+    assert len(docs) >= 4
+    workflow = next(d for d in docs if "jobs" in d)
+    steps = workflow["jobs"]["gate"]["steps"]
+    gate = next(s for s in steps if s.get("id") == "gate")
+    assert gate["uses"].startswith("OWNER/readiness-gate/readiness/ci/github@")
+    assert set(gate["with"]) <= set(load(ACTION)["inputs"])
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["if"] == "always()"
+    assert upload["with"]["path"] == "${{ steps.gate.outputs.report-dir }}"
+    gitlab = next(d for d in docs if "include" in d)
+    assert gitlab["include"][0]["remote"].endswith("/" + str(GITLAB.relative_to(REPO)))
+    assert gitlab["readiness"]["extends"] == ".readiness-gate"
+    rollout = next(d for d in docs if d.get("kind") == "Rollout")
+    (analysis,) = [
+        s["analysis"] for s in rollout["spec"]["strategy"]["canary"]["steps"] if "analysis" in s
+    ]
+    assert analysis["templates"][0]["templateName"] == load(ARGO)["metadata"]["name"]
