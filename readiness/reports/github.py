@@ -258,8 +258,9 @@ def _summary(summary_md: Path | None, step_summary: Path, err: IO[str]) -> None:
 def _print(lines: Sequence[str], out: LineWriter) -> None:
     # pytest's progress line ("...F.FE  [100%]") is still open when the session finishes, and
     # its reporter does not count that as a line to end: its writer does.
-    writer = getattr(out, "_tw", None)
-    if lines and writer is not None and getattr(writer, "width_of_current_line", 0):
+    writer: Any = getattr(out, "_tw", None)
+    open_line: Any = getattr(writer, "width_of_current_line", None)
+    if lines and open_line:
         writer.line()
     for line in lines:
         out.write_line(line)
