@@ -206,14 +206,8 @@ def facts(check: dict[str, Any], said: str | None) -> list[tuple[str, str]]:
     if check.get("value") is not None:
         out.append(("Measured", format_value(check["value"], check.get("unit"))))
     if check.get("threshold"):
-        out.append(("Expected", _expected(check["threshold"], check.get("unit"))))
+        out.append(("Expected", format_threshold(check["threshold"], check.get("unit"))))
     return [(label, text) for label, text in out if not (said and text in said)]
-
-
-def _expected(threshold: Any, unit: str | None) -> str:
-    if isinstance(threshold, dict) and set(threshold) == {"expected"}:
-        return format_value(threshold["expected"], unit)
-    return format_threshold(threshold, unit)
 
 
 def context_notes(component: Any) -> list[str]:

@@ -17,6 +17,7 @@ from readiness.reports.charts import charts_for
 from readiness.reports.digest import digest
 from readiness.reports.history import read_history
 from readiness.reports.html import render_dashboard
+from readiness.reports.page_model import band, headline, shares
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "reports"
 NAMES = ["go", "nogo", "inconclusive", "waivers-noload", "hostile"]
@@ -271,6 +272,48 @@ def test_each_measured_value_is_shown_once(name: str, pages: Path, chromium: Any
         assert text.count(value) == 1, (value, text)
         assert "good at" not in text and "poor at" not in text, text
     page.close()
+
+
+# --- the page's shapes (page_model.py), on the fixtures' real figures ------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_made_of_table_adds_up_to_readiness(name: str) -> None:
+    result = _fixture(name)
+    parts = shares(result)
+    if result["readiness"] is None:
+        assert parts == []
+    else:
+        assert sum(p.earned for p in parts) == pytest.approx(result["readiness"], abs=0.01)
+        assert sum(p.weight_share for p in parts) == pytest.approx(100)
+
+
+def test_a_band_puts_the_value_between_good_and_poor() -> None:
+    lower = {"value": 1511.0, "unit": "ms", "threshold": {"good": 500.0, "poor": 1200.0}}
+    b = band(lower)
+    assert b is not None and b.good_at < b.poor_at < b.value_at <= 100
+    assert (b.good, b.poor, b.value) == ("≤ 500 ms", "≥ 1,200 ms", "1,511 ms")
+    higher = {"value": 26.5, "threshold": {"good": 30, "poor": 10, "higher_is_better": True}}
+    h = band(higher)
+    assert h is not None and h.poor_at < h.value_at < h.good_at
+    assert band({"value": 3, "threshold": {"good": 0, "poor": 0}}) is None  # a plain budget
+    assert band({"value": "200", "threshold": {"expected": 200}}) is None
+
+
+def test_the_summary_line_says_each_figure_once() -> None:
+    check = {
+        "value": 1511.0,
+        "unit": "ms",
+        "threshold": {"good": 500.0, "poor": 1200.0},
+        "message": "1,511 ms (good at 500, poor at 1,200)",
+    }
+    assert headline(check) == ("1,511 ms", None)
+    check["message"] = "p95 1,511 ms over 93 of 127 requests (good at 500, poor at 1,200)"
+    assert headline(check) == (None, "p95 1,511 ms over 93 of 127 requests")
+    assert headline({"value": 500, "message": "got 500, expected 200"}) == (
+        None,
+        "got 500, expected 200",
+    )
 
 
 # --- the page passes the harness's own accessibility suite ----------------------------------
