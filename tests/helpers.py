@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,3 +121,36 @@ def browsing(chromium: Any, app: Callable[..., Any], timeout_s: float = 10) -> I
         yield BrowserSession(
             chromium, "", server.url, BrowserSettings(), HttpsPolicy(False, ""), timeout_s
         )
+
+
+# How long the waits below allow for their event: far beyond what it takes on a busy machine,
+# so reaching it means the event is not coming (a hang guard, not a time budget).
+EVENT_GUARD_S = 60.0
+
+
+def wait_for_file(path: Path, guard_s: float = EVENT_GUARD_S) -> None:
+    """Return once ``path`` exists (a process under test wrote it); fail if it never does.
+
+    A short look every 20 ms: the file is the event. The bound only turns a process that
+    never writes it into a failure instead of a hang."""
+    deadline = time.monotonic() + guard_s
+    while not path.exists():
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{path} was never written (waited {guard_s:.0f} s)")
+        time.sleep(0.02)
+
+
+def wait_for_exit(pid: int, guard_s: float = EVENT_GUARD_S) -> None:
+    """Return once process ``pid`` (any process, not only a child) has exited; fail if it
+    has not within ``guard_s``. Woken by the kernel (a pidfd becomes readable at the exit),
+    not polled."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return  # already gone (and reaped)
+    try:
+        ready, _, _ = select.select([fd], [], [], guard_s)
+    finally:
+        os.close(fd)
+    if not ready:
+        raise AssertionError(f"process {pid} was still running after {guard_s:.0f} s")
