@@ -36,6 +36,8 @@ pytest_plugins = [
     "readiness.plugin.fixtures",
     "readiness.browser.fixtures",
     "readiness.plugin.redact",  # secrets out of pytest's own node ids and failure texts
+    "readiness.plugin.header",  # the first line: which gates file, and why that one
+    "readiness.plugin.progress",  # what the run is doing while it runs
 ]
 
 __all__ = [

@@ -271,7 +271,7 @@ def test_a_mistyped_subcommand_is_one_line_and_runs_nothing(tmp_path: Path) -> N
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == [
         "readiness-gate: error: unknown subcommand 'doktor'; did you mean doctor?"
-        " (subcommands: run, doctor; options start with '-')"
+        " (subcommands: run, doctor, report; options start with '-')"
     ]
     assert list(tmp_path.iterdir()) == []  # no reports folder, no demo CA, nothing
 

@@ -1,15 +1,12 @@
-"""`readiness-gate`: the gate from the command line, a thin wrapper over pytest + the plugin.
+"""`readiness-gate run`: the gate through pytest with the engine's plugin.
 
-``readiness-gate [run] [options]`` runs the gate: every pytest option works (-k, -x, -q,
--p ...); the gate's own options are listed under "readiness gate" in `readiness-gate --help`.
-``readiness-gate doctor [options]`` checks the set-up without running the gate
-(readiness.doctor). The first argument, when it is not an option, names the subcommand; any
-other word is a usage error before anything runs.
+Every pytest option passes through (-k, -x, -q, -p ...). The gates file is chosen here when
+--gates is not given, and the choice travels to the run (``--gates-chosen``, read by
+readiness/plugin/header.py) so that its first lines say which file it is and why.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -18,14 +15,12 @@ from typing import Any
 
 import pytest
 
-from readiness.core.formatting import printable
-
 # Used when neither --gates nor ./gates.yaml is there: a generic smoke gate for any target.
-DEFAULT_GATES = Path(__file__).resolve().parent / "default_gates.yaml"
+DEFAULT_GATES = Path(__file__).resolve().parent.parent / "default_gates.yaml"
 
-
-# The words the first argument may be; `run` is also what no word (or an option) means.
-SUBCOMMANDS = ("run", "doctor")
+# What --gates-chosen says when readiness-gate picked the file (no --gates on the line).
+CHOSEN_CWD = "cwd"
+CHOSEN_BUILTIN = "builtin"
 
 
 def default_gates() -> str:
@@ -52,8 +47,23 @@ def pytest_args(argv: Sequence[str]) -> list[str]:
     if not any(a in ("-q", "--quiet") or a.startswith("-q") for a in argv):
         args.append("-v")  # one line per check as it finishes
     if not any(a == "--gates" or a.startswith("--gates=") for a in argv):
-        args += ["--gates", default_gates()]
+        gates = default_gates()
+        chosen = CHOSEN_BUILTIN if gates == str(DEFAULT_GATES) else CHOSEN_CWD
+        args += ["--gates", gates, f"--gates-chosen={chosen}"]
     return [*args, *argv]
+
+
+def run(argv: list[str]) -> int:
+    """The gate; its exit code (pytest's usage error is our usage error: 2)."""
+
+    def gate() -> int:
+        try:
+            return int(pytest.main(pytest_args(argv)))
+        except KeyboardInterrupt:
+            return 130
+
+    code = reader_may_leave(gate)
+    return 2 if code == pytest.ExitCode.USAGE_ERROR else code
 
 
 class _ReaderMayLeave:
@@ -96,51 +106,7 @@ def _drop_unwritten_output(stream: Any) -> None:
         os.close(devnull)
 
 
-def unknown_subcommand(word: str) -> str:
-    """The one line for a first argument that is neither an option nor a subcommand: before
-    subcommands it was taken as a pytest path, and the demo ran and wrote a report."""
-    close = difflib.get_close_matches(word, SUBCOMMANDS, n=1)
-    hint = f"; did you mean {close[0]}?" if close else ""
-    if not close and ("/" in word or "::" in word or word.endswith(".py")):
-        hint = f"; a pytest path goes after run: readiness-gate run {printable(word)}"
-    return (
-        f"readiness-gate: error: unknown subcommand '{printable(word)}'{hint}"
-        f" (subcommands: {', '.join(SUBCOMMANDS)}; options start with '-')"
-    )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and not argv[0].startswith("-"):
-        word, rest = argv[0], argv[1:]
-        if word == "run":
-            return run(rest)
-        if word == "doctor":
-            # Imported here: a gate run does not pay for the doctor's modules.
-            from readiness.doctor import main as doctor
-
-            gates = default_gates()
-            return _reader_may_leave(lambda: doctor(rest, default_gates=gates))
-        sys.stderr.write(unknown_subcommand(word) + "\n")
-        return 2
-    return run(argv)
-
-
-def run(argv: list[str]) -> int:
-    """`readiness-gate run`: the gate through pytest with the engine's plugin."""
-
-    def gate() -> int:
-        try:
-            return int(pytest.main(pytest_args(argv)))
-        except KeyboardInterrupt:
-            return 130
-
-    code = _reader_may_leave(gate)
-    # pytest's own usage error (an unknown option, say) is our usage error: exit 2.
-    return 2 if code == pytest.ExitCode.USAGE_ERROR else code
-
-
-def _reader_may_leave(command: Callable[[], int]) -> int:
+def reader_may_leave(command: Callable[[], int]) -> int:
     """``command()`` with stdout that survives its reader going away (see _ReaderMayLeave)."""
     previous = sys.stdout
     stdout = sys.stdout = _ReaderMayLeave(previous)
@@ -150,7 +116,3 @@ def _reader_may_leave(command: Callable[[], int]) -> int:
         sys.stdout = previous
         if stdout.gone:
             _drop_unwritten_output(previous)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
