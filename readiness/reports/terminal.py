@@ -1,8 +1,10 @@
-"""The end-of-run terminal summary: the readiness matrix, the verdict, its reasons, the paths."""
+"""The end-of-run terminal summary: the readiness matrix, the verdict, its reasons, the path of
+every report written."""
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -52,15 +54,17 @@ def render(
             Text(percent(comp["readiness"])),
             Text(comp["status"], style=_STATUS_STYLE.get(comp["status"], "")),
             Text(comp["risk"], style=_RISK_STYLE.get(comp["risk"], "")),
-            Text(printable("; ".join(comp["notes"][:2]))),
+            # Each note on a line of its own in the cell, wrapped to the column.
+            Text("\n".join(printable(note) for note in matrix_notes(comp))),
         )
         for comp in result["components"]
     ]
     columns = ("Component", "Weight", "Readiness", "Status", "Risk", "Notes")
     for index, column in enumerate(columns):
         if column == "Notes":
-            # One line per component, cut with an ellipsis: the HTML report has every note.
-            table.add_column(column, no_wrap=True, overflow="ellipsis", ratio=1)
+            # Wrapped, never cut: a note cut to "…" lost what it said (its path, its count).
+            # "fold" breaks a word longer than the column (a URL) instead of cutting it.
+            table.add_column(column, overflow="fold", ratio=1)
             continue
         fit = max([len(column)] + [row[index].cell_len for row in rows])
         table.add_column(
@@ -93,10 +97,46 @@ def render(
             console.print(Text(f"  - {printable(item)}"), soft_wrap=True)
     for entry in view.not_enabled:
         console.print(Text(f"Not enabled: {printable(entry.text)}"), soft_wrap=True)
-    for name in ("html", "json"):
-        if name in written:
-            console.print(Text(f"{name} report: {printable(written[name])}"), soft_wrap=True)
+    for line in written_lines(written):
+        console.print(Text(line), soft_wrap=True)
     return buffer.getvalue()
+
+
+# What each writer's file is called on the terminal, in the order they are listed.
+REPORT_LABELS = {
+    "html": "html report",
+    "json": "json report",
+    "markdown": "markdown summary",
+    "junit": "junit report",
+    "pdf": "pdf report",
+}
+
+
+def written_lines(written: dict[str, Path]) -> list[str]:
+    """One line per written report: ``html report: PATH`` (a writer not listed above is
+    shown by its own name)."""
+    order = [n for n in REPORT_LABELS if n in written] + [
+        n for n in written if n not in REPORT_LABELS
+    ]
+    return [
+        f"{REPORT_LABELS.get(name, name + ' report')}: {printable(written[name])}" for name in order
+    ]
+
+
+# The engine's notes that repeat a check's own line ("<id>: <message>", "... and 3 more"):
+# the reasons and the outstanding list below say each finding once, grouped.
+_MORE = re.compile(r"^\.\.\. and \d+ more$")
+
+
+def matrix_notes(component: dict[str, Any]) -> list[str]:
+    """The notes a matrix row shows: the suite's own (the browser used, the load run's size,
+    a grade) and the count of outcomes; not the per-check lines."""
+    ids = [str(c.get("id")) for c in component.get("checks") or []]
+    return [
+        str(note)
+        for note in component.get("notes") or []
+        if not _MORE.match(str(note)) and not any(str(note).startswith(f"{i}: ") for i in ids)
+    ]
 
 
 # How scoring.decide starts the outstanding lines the digest regroups (warned and skipped
