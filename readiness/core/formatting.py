@@ -28,6 +28,15 @@ def format_ratio(value: float | None) -> str:
     return NOT_MEASURED if value is None else format_percent(value * 100)
 
 
+def format_share(value: float) -> str:
+    """A 0-1 ratio (an error ratio, an availability) as "21.85%": floored to 0.01, so an
+    availability of 0.99899 reads 99.89%, never a passing-looking 99.9%."""
+    if not math.isfinite(value):
+        return str(value)
+    shown = (Decimal(str(value)) * 100).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
+    return f"{shown.normalize():f}%"
+
+
 def format_score(score: float | None) -> str:
     return NOT_MEASURED if score is None else f"{score:.2f}"
 
@@ -88,6 +97,8 @@ def format_value(value: Any, unit: str | None = None, limit: int = 160) -> str:
     a count unit in the number's grammar ("1 rule", "2 rules")."""
     if value is None:
         return NOT_MEASURED
+    if unit == "ratio" and isinstance(value, int | float) and not isinstance(value, bool):
+        return format_share(value)
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, int | float):

@@ -84,3 +84,11 @@ def test_percent_is_floored_and_points_never_round_up() -> None:
     assert format_points(1.0) == "+1 point"
     assert format_points(0.04) == "+0.04 points"
     assert format_points(0.0) == "+0 points"
+
+
+def test_a_ratio_reads_as_a_share_floored() -> None:
+    from readiness.core.formatting import format_threshold, format_value
+
+    assert format_value(0.2185, "ratio") == "21.85%"
+    assert format_value(0.99899, "ratio") == "99.89%"  # never a passing-looking 99.9%
+    assert format_threshold({"good": 0.01, "poor": 0.05}, "ratio") == "good 1% · poor 5%"
