@@ -4,8 +4,8 @@ and the load run's elapsed seconds with its live requests per second and errors.
 
 A browser suite gathers a page for seconds and Locust runs for its whole duration inside one
 check's set-up, while pytest prints nothing. The live line is redrawn a few times a second
-by rich's own thread, on a duplicate of the terminal's descriptor taken before any check
-runs: pytest captures file descriptor 1 during a check. pytest's lines still go out whole,
+by rich's own thread, on a duplicate of the terminal's descriptor taken as the first check
+begins: pytest captures file descriptor 1 while a check runs. pytest's lines still go out whole,
 above the live line (its writer is pointed through rich's console until the session ends);
 a line pytest has begun but not ended is held until it ends. Not on a terminal (a CI log, a
 pipe), or under -q, there is no live line: one plain line per component start, or nothing.
@@ -62,6 +62,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 class Progress:
+    """The run's progress, registered for gate runs with -v (readiness-gate's default)."""
+
     def __init__(self, run: GateRun, reporter: Any) -> None:
         self._run = run
         self._reporter = reporter

@@ -39,6 +39,8 @@ class _Line:
 
 
 class LiveLine:
+    """The live line and the stand-in for pytest's output file while it is shown."""
+
     def __init__(self, writer: Any, console: Console, out: Any, describe: Callable[[], str]):
         self._writer = writer
         self._stream = writer._file
@@ -67,8 +69,12 @@ class LiveLine:
         )
         console = Console(file=out, force_terminal=True, highlight=False, emoji=False)
         line = cls(writer, console, out, describe)
-        writer._file = line
-        line._live.start()
+        try:
+            line._live.start()
+        except BaseException:
+            out.close()
+            raise
+        writer._file = line  # only once the line is shown: close() gives the writer back
         return line
 
     # pytest's writer writes here while the line is shown.
