@@ -24,6 +24,8 @@ from locust.clients import LocustHttpAdapter
 from locust.runners import MasterRunner, WorkerRunner
 
 ABORT_EVERY_S = 0.5
+# The stats CSV is what the gate's live progress line reads; Locust's default is every 5 s.
+locust_stats.CSV_STATS_FLUSH_INTERVAL_SEC = 1
 WORKERS_EVERY_S = 0.5
 # Local workers are forked right after the master starts and connect within a fraction of a
 # second; past this bound, Locust's own wait (and its --expect-workers-max-wait) goes on.
