@@ -8,10 +8,16 @@ storage-state file, and, when gates.yaml has a sign-in step, the cookies of that
 once in a short-lived Chromium before the crawl; the browser suites then reuse that signed-in
 state instead of signing in again.
 
-A found link becomes a page only if it answers like one (``not_a_page``): a PDF, a JSON
-endpoint or a broken link would otherwise turn into performance and accessibility checks that
-can only error. The browser suites apply the same test to every page they load, so a
-configured page that is not one is reported as such instead of audited.
+With ``pages_from``, the pages a sitemap lists (sitemap.py) join in: the configured pages
+come first, then the sitemap's in the order it lists them, then the links the crawl finds on
+all of these, until ``max_pages``. The site's own list of its pages comes before what links
+happen to reach; ``max_depth: 0`` keeps the sitemap's pages without following their links.
+
+A found link (or a page the sitemap lists) becomes a page only if it answers like one
+(``not_a_page``): a PDF, a JSON endpoint or a broken link would otherwise turn into
+performance and accessibility checks that can only error. The browser suites apply the same
+test to every page they load, so a configured page that is not one is reported as such
+instead of audited.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import requests
 from readiness.browser.discovery import close_quietly, started_playwright
 from readiness.browser.fixtures import SIGNED_IN_KEY, open_browser_session
 from readiness.browser.settings import Crawl, MissingSecret, expand_env
+from readiness.browser.sitemap import http_getter, read_sitemaps
 from readiness.plugin.http import BoundedSession, fetch, why_no_answer
 from readiness.plugin.stash import gate_run
 
@@ -97,6 +104,7 @@ def not_a_page(status: int | None, content_type: str | None) -> str | None:
 class Crawled:
     pages: list[str]  # the configured pages first, then the pages found, in order
     skipped: dict[str, str] = field(default_factory=dict)  # link -> why it is not a page
+    notes: list[str] = field(default_factory=list)  # for the browser components (a sitemap's)
 
 
 # Links checked and found not to be pages count against this many times max_pages, so that a
@@ -104,18 +112,33 @@ class Crawled:
 CHECKS_PER_PAGE = 5
 
 
-def crawl_pages(start: list[str], crawl: Crawl, fetch: Any) -> Crawled:
+def crawl_pages(
+    start: list[str], crawl: Crawl, fetch: Any, listed: list[str] | None = None
+) -> Crawled:
     """Breadth-first from ``start``: ``fetch(path) -> (final_url, html)``, or a string saying
     why ``path`` is not a page.
 
-    The configured pages always come first and always stay; a found link is fetched and added
-    if it is a page, until ``max_pages`` in total, to ``max_depth`` link hops from a
-    configured page.
+    The configured pages always come first and always stay; then the ``listed`` ones (a
+    sitemap's) that the crawl allows and that are pages; a found link is fetched and added if
+    it is a page, until ``max_pages`` in total, to ``max_depth`` link hops from a configured
+    or listed page.
     """
     pages = list(dict.fromkeys(start))
     skipped: dict[str, str] = {}
     budget = crawl.max_pages * CHECKS_PER_PAGE
     queue: deque[tuple[str, int, Any]] = deque((p, 0, None) for p in pages)
+    for path in listed or []:
+        if len(pages) >= crawl.max_pages or budget <= 0:
+            break
+        if path in pages or path in skipped or not allowed(path, crawl):
+            continue
+        budget -= 1
+        found = fetch(path)
+        if isinstance(found, str):
+            skipped[path] = found
+            continue
+        pages.append(path)
+        queue.append((path, 0, found))  # a starting point of the crawl, as a configured page
     while queue and len(pages) < crawl.max_pages and budget > 0:
         path, depth, fetched = queue.popleft()
         if depth >= crawl.max_depth:
@@ -191,8 +214,23 @@ def crawl_target(run: Any, signed_in: dict[str, Any] | None = None) -> Crawled:
     """The crawl of ``run``'s target from its configured pages (gates.yaml's browser.crawl,
     which must be set), with the cookies of ``signed_in`` (a storage state) if given."""
     pages = list(dict.fromkeys(run.config.pages))
+    crawl = run.config.browser.crawl
     with _crawl_session(run, signed_in) as session:
-        return crawl_pages(pages, run.config.browser.crawl, _http_fetcher(run, session))
+        notes: list[str] = []
+        listed: list[str] = []
+        if crawl.pages_from:
+            sitemap = read_sitemaps(
+                crawl.pages_from,
+                run.target,
+                http_getter(session, run.config.timeout_s),
+                max_paths=crawl.max_pages * CHECKS_PER_PAGE,
+                max_bytes=session.limits.max_body_bytes,
+            )
+            listed = sitemap.paths
+            notes += [sitemap.note] if sitemap.note else []
+        crawled = crawl_pages(pages, crawl, _http_fetcher(run, session), listed)
+        crawled.notes[:0] = notes
+        return crawled
 
 
 def _load_cookies(session: requests.Session, path: Path) -> None:
@@ -245,6 +283,8 @@ def planned_pages(config: pytest.Config) -> list[str]:
         signed_in = _sign_in_for_crawl(config, run) if login is not None else None
         crawled = crawl_target(run, signed_in)
         pages = crawled.pages
+        for note in crawled.notes:
+            _note_browser(run, note)
         if crawled.skipped:
             _note_skipped(run, crawled.skipped)
     config.stash[PAGES_KEY] = pages
@@ -262,6 +302,11 @@ def _note_skipped(run: Any, skipped: dict[str, str]) -> None:
     text = f"crawl left out {len(skipped)} link(s) that are not pages: {shown}"
     if more > 0:
         text += f"; and {more} more"
+    _note_browser(run, text)
+
+
+def _note_browser(run: Any, text: str) -> None:
+    """A line for the notes of every browser component."""
     for name, comp in run.config.components.items():
         if comp.needs_browser:
             run.note(name, text)

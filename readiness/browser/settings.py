@@ -9,23 +9,46 @@ from __future__ import annotations
 
 import os
 import re
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from readiness.core.paths import UrlPath
+from readiness.core.redaction import redact_url
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+SITEMAP = "sitemap"  # pages_from's word for the target's own /sitemap.xml
+
+
 class Crawl(_Strict):
-    """Extend the configured pages with same-origin links found on them (breadth first)."""
+    """Extend the configured pages with same-origin links found on them (breadth first),
+    and with the pages a sitemap lists (``pages_from``)."""
 
     max_pages: int = Field(default=10, ge=1, le=500)  # configured pages included
     max_depth: int = Field(default=1, ge=0, le=10)  # 1: links on the configured pages only
     include: list[str] = []  # glob patterns on the path, e.g. /products/*; empty: all
     exclude: list[str] = []  # glob patterns on the path, e.g. /logout
+    # A sitemap whose pages join the crawl's (readiness/browser/sitemap.py): `sitemap` (the
+    # target's /sitemap.xml, else the Sitemap: lines of its /robots.txt), a path on the
+    # target, or an http(s) URL on the target's origin.
+    pages_from: str | None = None
+
+    @field_validator("pages_from")
+    @classmethod
+    def _a_sitemap(cls, value: str | None) -> str | None:
+        if value is None or value == SITEMAP or value.startswith("/"):
+            return value
+        parts = urlsplit(value)
+        if parts.scheme in ("http", "https") and parts.hostname:
+            return value
+        raise ValueError(
+            f"'{redact_url(value)}' is not a sitemap: give `sitemap` (the target's /sitemap.xml),"
+            " a path such as /sitemaps/pages.xml, or an http(s) URL"
+        )
 
 
 class LoginSuccess(_Strict):
