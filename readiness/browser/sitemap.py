@@ -158,7 +158,7 @@ def sitemap_url(pages_from: str, target: str) -> str:
 class Listed:
     paths: list[str] = field(default_factory=list)  # same-origin pages, in the order listed
     problems: list[str] = field(default_factory=list)  # "<sitemap>: why it was not read"
-    elsewhere: int = 0  # pages (and sitemaps) listed on another origin, left out
+    elsewhere: int = 0  # pages (and sitemaps) listed off the target's origin, left out
 
     @property
     def note(self) -> str | None:
@@ -168,8 +168,7 @@ class Listed:
             parts.append(f"and {len(self.problems) - PROBLEMS_SHOWN} more sitemap(s) not read")
         if self.elsewhere:
             parts.append(
-                f"sitemap listed {self.elsewhere} URL(s) on another origin than the target,"
-                " left out"
+                f"sitemap listed {self.elsewhere} URL(s) not on the target's origin, left out"
             )
         return "; ".join(parts) or None
 
@@ -227,7 +226,10 @@ def read_sitemaps(
             )
             continue
         for loc in parsed.locs:
-            absolute = urljoin(url, loc)
+            try:
+                absolute = urljoin(url, loc)
+            except ValueError:  # not a URL at all (http://[::1): on no origin of ours
+                absolute = ""
             path = same_origin_path(absolute, target)
             if path is None:
                 listed.elsewhere += 1

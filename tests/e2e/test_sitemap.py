@@ -222,3 +222,12 @@ def test_pages_from_that_is_not_a_sitemap_is_a_one_line_error(run_gate, tmp_path
         "browser.crawl.pages_from: 'sitemaps' is not a sitemap: give `sitemap` (the target's"
         " /sitemap.xml), a path such as /sitemaps/pages.xml, or an http(s) URL" in errors[0]
     )
+
+
+def test_the_other_origins_page_is_counted_in_a_note(serve, elsewhere, tmp_path: Path) -> None:
+    other, other_url = elsewhere
+    target = serve(site_app(other_url))
+    pages, notes = sitemap_notes(tmp_path, target, "{max_pages: 10, pages_from: sitemap}")
+    assert pages == ["/", "/orphan", "/linked", "/gz-only"]
+    assert notes == ["sitemap listed 1 URL(s) not on the target's origin, left out"]
+    assert other.asked == []

@@ -129,13 +129,13 @@ def test_an_index_of_two_sitemaps_one_gzipped_lists_the_same_origin_pages() -> N
     listed = read(
         {
             "/sitemap.xml": index(T + "/s1.xml", "/s2.xml.gz", "http://cdn.test/s3.xml"),
-            "/s1.xml": urlset(T + "/", T + "/a", "http://elsewhere.test/x"),
+            "/s1.xml": urlset(T + "/", T + "/a", "http://elsewhere.test/x", "http://[::1"),
             "/s2.xml.gz": gzip.compress(urlset(T + "/b", T + "/a", "/relative")),
         }
     )
     assert listed.paths == ["/", "/a", "/b", "/relative"]
-    assert listed.elsewhere == 2  # the other origin's sitemap and its page
-    assert listed.note == "sitemap listed 2 URL(s) on another origin than the target, left out"
+    assert listed.elsewhere == 3  # the other origin's sitemap and page, and a URL on none
+    assert listed.note == "sitemap listed 3 URL(s) not on the target's origin, left out"
 
 
 def test_max_paths_bounds_the_list_and_stops_reading_sitemaps() -> None:
