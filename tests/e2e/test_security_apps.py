@@ -110,10 +110,11 @@ def test_active_probes_are_off_by_default_and_say_so(
     gates = security_gates(tmp_path, url, ca)
     gates.write_text(gates.read_text().replace("active: true", "active: false"))
     result = run_gate("--gates", str(gates), "-q")
-    # Switched off, they are not planned (no coverage, no status), and the matrix says so once.
+    # Switched off, they are not planned (no coverage, no status), and the report lists them
+    # once, as not enabled.
     assert not [i for i in result.check_ids() if i.startswith("security.active.")]
-    notes = result.readiness["components"][0]["notes"]
-    assert any("opt-in: set security.active: true" in n for n in notes), notes
+    (entry,) = [e for e in result.readiness["not_enabled"] if e["component"] == "security"]
+    assert entry["checks"].startswith("security.active") and "security.active" in entry["why"]
     assert app.requests["/search"] == 0
 
 
