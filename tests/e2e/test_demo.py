@@ -434,15 +434,16 @@ def test_module_serves_and_stops_cleanly_on_sigint() -> None:
     )
     try:
         assert proc.stdout is not None
-        ready, _, _ = select.select([proc.stdout], [], [], 10)
-        assert ready, "no startup line within 10 s"
+        # Hang guards only (a busy machine may take seconds): the events are the line and exit.
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        assert ready, "no startup line"
         line = proc.stdout.readline().rstrip("\n")
         url = f"http://127.0.0.1:{port}"
         assert line == f"demo target (broken) serving on {url} — Ctrl-C to stop"
         health = requests.get(url + "/api/health", timeout=5)
         assert health.json()["mode"] == "broken"
         proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=5)
+        _, stderr = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
