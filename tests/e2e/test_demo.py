@@ -61,13 +61,13 @@ def server(request: pytest.FixtureRequest) -> DemoServer:
     return request.getfixturevalue(request.param)
 
 
-def get(server: DemoServer, path: str, **kwargs: object) -> requests.Response:
-    return requests.get(server.url + path, allow_redirects=False, timeout=GUARD_S, **kwargs)
-
-
 GUARD_S = 60  # hang guards: a wait that reaches one has failed; none is a time budget
 # A delay no test waits out: /products in broken mode answers only once the app is closed.
 FOREVER_S = 3600.0
+
+
+def get(server: DemoServer, path: str, **kwargs: object) -> requests.Response:
+    return requests.get(server.url + path, allow_redirects=False, timeout=GUARD_S, **kwargs)
 
 
 class Watched:
@@ -124,7 +124,7 @@ def login(server: DemoServer, session: requests.Session, password: str) -> reque
         server.url + "/login",
         data={"username": "demo", "password": password},
         allow_redirects=False,
-        timeout=5,
+        timeout=GUARD_S,
     )
 
 
@@ -189,7 +189,7 @@ def test_login_flow_signs_in(server: DemoServer) -> None:
         assert response.status_code == 303
         assert response.headers["Location"] == "/account"
         assert "session" in session.cookies
-        account = session.get(server.url + "/account", allow_redirects=False, timeout=5)
+        account = session.get(server.url + "/account", allow_redirects=False, timeout=GUARD_S)
     assert account.status_code == 200
     assert "Signed in as demo" in account.text
 
@@ -217,7 +217,7 @@ def test_unknown_path_is_an_html_404(server: DemoServer) -> None:
 
 
 def test_head_mirrors_get_without_a_body(server: DemoServer) -> None:
-    head = requests.head(server.url + "/", timeout=5)
+    head = requests.head(server.url + "/", timeout=GUARD_S)
     assert head.status_code == 200
     assert head.content == b""
     assert int(head.headers["Content-Length"]) == len(get(server, "/").content)
@@ -234,7 +234,7 @@ def test_head_mirrors_get_without_a_body(server: DemoServer) -> None:
 def test_other_methods_are_405_with_allow(
     server: DemoServer, method: str, path: str, allow: str
 ) -> None:
-    response = requests.request(method, server.url + path, timeout=5)
+    response = requests.request(method, server.url + path, timeout=GUARD_S)
     assert response.status_code == 405
     assert response.headers["Allow"] == allow
 
@@ -458,16 +458,16 @@ def test_https_adds_hsts_and_secure_host_cookie(tmp_path: Path) -> None:
     with DemoServer("healthy", ssl_context=context) as server, requests.Session() as session:
         assert server.url.startswith("https://127.0.0.1:")
         # Per request, not session.verify: REQUESTS_CA_BUNDLE in the environment would win.
-        home = session.get(server.url + "/", timeout=5, verify=str(ca_pem))
+        home = session.get(server.url + "/", timeout=GUARD_S, verify=str(ca_pem))
         cookie = session.post(
             server.url + "/login",
             data={"username": "demo", "password": "demo"},
             allow_redirects=False,
-            timeout=5,
+            timeout=GUARD_S,
             verify=str(ca_pem),
         ).headers["Set-Cookie"]
         account = session.get(
-            server.url + "/account", allow_redirects=False, timeout=5, verify=str(ca_pem)
+            server.url + "/account", allow_redirects=False, timeout=GUARD_S, verify=str(ca_pem)
         )
     assert home.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert cookie.startswith("__Host-session=")
@@ -503,7 +503,7 @@ def test_module_serves_and_stops_cleanly_on_sigint() -> None:
         line = proc.stdout.readline().rstrip("\n")
         url = f"http://127.0.0.1:{port}"
         assert line == f"demo target (broken) serving on {url} — Ctrl-C to stop"
-        health = requests.get(url + "/api/health", timeout=5)
+        health = requests.get(url + "/api/health", timeout=GUARD_S)
         assert health.json()["mode"] == "broken"
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=60)
@@ -521,7 +521,7 @@ def test_module_rejects_bad_arguments() -> None:
         capture_output=True,
         env=_module_env(),
         text=True,
-        timeout=10,
+        timeout=GUARD_S,
     )
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
