@@ -6,7 +6,6 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -272,10 +271,10 @@ def test_evaluate_within_gives_up_on_a_page_that_never_yields(chromium: Any) -> 
         page.goto(server.url + "/clean")
         assert evaluate_within(page, 2, "(n) => n + 1", 41) == 42
         page.goto(server.url + "/spins")
-        started = time.monotonic()
+        # The page never yields, so only evaluate_within's own bound can end the call: its
+        # error, naming that bound, is the event (Playwright's would be a TimeoutError).
         with pytest.raises(PageNotResponding, match=r"stayed busy for more than 1\.0 s"):
             evaluate_within(page, 1, "() => 0")
-        assert 1 <= time.monotonic() - started < 5
         page.close()  # the stuck page can be closed, and the context goes on working
         fresh = context.new_page()
         fresh.goto(server.url + "/clean")

@@ -7,11 +7,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from helpers import REPO, closed_port
+from helpers import REPO, closed_port, wait_for_file
 
 from readiness.demo import create_app
 
@@ -159,11 +158,9 @@ def test_interrupt_writes_partial_report_and_exits_130(tmp_path: Path, sent: int
         text=True,
         env=env,
     )
-    deadline = time.monotonic() + 30
-    while not started.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for_file(started)  # the slow check is running: the signal comes mid-run
     proc.send_signal(sent)
-    out, err = proc.communicate(timeout=30)
+    out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, out + err
     # An interrupted run does not move `latest` (the newest complete run): its own folder.
     (partial,) = report_dir.glob("*/readiness.json")

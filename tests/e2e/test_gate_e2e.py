@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from importlib import resources
 from pathlib import Path
 
@@ -109,22 +108,20 @@ def test_broken_demo_is_no_go_naming_each_defect(run_gate) -> None:
     assert "smoke.status./api/products" in result.stdout
 
 
-def test_closed_port_is_inconclusive_and_fast(run_gate) -> None:
+def test_closed_port_is_inconclusive_and_nothing_else_is_tried(run_gate) -> None:
     target = f"http://127.0.0.1:{closed_port()}"
-    start = time.monotonic()
     result = run_gate("--target", target)
-    elapsed = time.monotonic() - start
     assert result.returncode == 3, result.stdout[-3000:] + result.stderr
     data = result.readiness
     assert data["verdict"] == "INCONCLUSIVE"
     assert target in data["reasons"][0] and "unreachable" in data["reasons"][0]
     assert data["unreachable"] and target in data["unreachable"]
     assert result.check("smoke.reachable")["outcome"] == "errored"
-    # Everything after the probe is skipped with the reason, not attempted.
+    # Everything after the probe is skipped with the reason, not attempted (what made the
+    # run fast; its wall time is not asserted: benchmarks/ measure speed).
     others = [c for c in data["components"][0]["checks"] if c["id"] != "smoke.reachable"]
     assert others and all(c["outcome"] == "skipped" for c in others)
     assert all("unreachable" in c["message"] for c in others)
-    assert elapsed < 30
 
 
 def test_target_from_environment(run_gate, serve) -> None:
