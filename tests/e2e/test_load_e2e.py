@@ -9,7 +9,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +25,16 @@ def fast_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     return [b"ok"]
 
 
+SLOW_S = 1.0  # SlowAndFast's /slow: far above what a loaded machine adds to a fast answer
+
+
 class SlowAndFast:
-    """/slow sleeps a known 300 ms; everything else answers at once."""
+    """/slow sleeps a known SLOW_S (a deliberately slow target: only the lower bound of
+    what is measured depends on it); everything else answers at once."""
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
         if environ["PATH_INFO"] == "/slow":
-            time.sleep(0.3)
+            time.sleep(SLOW_S)
         start_response(*OK)
         return [b"ok"]
 
@@ -68,19 +71,22 @@ class FallsOverUnderLoad:
 
 
 class HangsAfter:
-    """Answers for ``after_s`` from its first request, then answers nothing until released
-    (a hung target: connections accepted, no response, no error)."""
+    """Answers its first ``answers`` requests, then nothing until released (a hung target:
+    connections accepted, no response, no error). Counted, not timed: with no think time
+    the answers take a fraction of the first second, however busy the machine."""
 
-    def __init__(self, after_s: float) -> None:
-        self.after_s = after_s
-        self.first: float | None = None
+    def __init__(self, answers: int) -> None:
+        self.answers = answers
+        self.lock = threading.Lock()
+        self.count = 0
         self.released = threading.Event()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        now = time.monotonic()
-        self.first = self.first or now
-        if now - self.first >= self.after_s:
-            self.released.wait(30)
+        with self.lock:
+            self.count += 1
+            hangs = self.count > self.answers
+        if hangs:
+            self.released.wait(60)  # released when the test ends (see run_against_hang)
         start_response(*OK)
         return [b"ok"]
 
@@ -114,10 +120,10 @@ def shown(check: dict[str, Any], label: str) -> Any:
     return next(e["content"] for e in check["evidence"] if e["label"] == label)
 
 
-def run_against_hang(run_gate, serve, tmp_path: Path, after_s: float, load: str) -> GateRunResult:
-    """The gate's run against a target that hangs ``after_s`` into the load; its hung
+def run_against_hang(run_gate, serve, tmp_path: Path, answers: int, load: str) -> GateRunResult:
+    """The gate's run against a target that hangs after ``answers`` answers; its hung
     requests are released afterwards, whatever happened."""
-    app = HangsAfter(after_s)
+    app = HangsAfter(answers)
     path = gates(tmp_path, serve(app), load)
     try:
         return run_gate("--gates", path)
@@ -133,19 +139,24 @@ def test_fast_endpoint_meets_its_thresholds(run_gate, serve, tmp_path: Path) -> 
         """
 users: 4
 duration: 2s
-thresholds: {p50_ms: 50, p95_ms: {good: 100, poor: 500}, p99_ms: 500, error_ratio: 0.001,
-             min_rps: 20}
+thresholds: {p50_ms: 500, p95_ms: {good: 1000, poor: 2000}, p99_ms: 2000,
+             error_ratio: 0.001, min_rps: 20}
 endpoints: [{path: /, name: home}]
 """,
     )
+    # Thresholds far above a loopback answer (a few ms; hundreds of requests a second), even
+    # on a loaded machine: this is the passing path of every check, not a speed test (the
+    # gate's own speed is benchmarks/load_rps.py's).
     result = run_gate("--gates", path)
     assert result.returncode == 0, result.stdout + result.stderr
     ids = ["load.p50", "load.p95", "load.p99", "load.p95.home", "load.error_ratio", "load.rps"]
     for check_id in [*ids, "load.availability"]:
         assert result.check(check_id)["outcome"] == "passed", result.check(check_id)
     assert result.check("load.rps")["value"] >= 20
-    # The load lasts the configured 2 s: Locust's own log of when it armed and hit the limit.
-    assert 1.95 <= run_time_s(result.run_dir / "load" / "locust.log") < 2.5
+    # The load lasted the configured 2 s: Locust's own log says it was given that limit
+    # and that reaching it is what ended the run.
+    log = (result.run_dir / "load" / "locust.log").read_text()
+    assert "Run time limit set to 2 seconds" in log and RUN_TIME_REACHED in log, log[-2000:]
 
 
 def successes(run_dir: Path) -> dict[str, int]:
@@ -196,14 +207,8 @@ endpoints: [{path: /, name: home}]
     assert successes(result.run_dir) == {"home": 1}
 
 
-def run_time_s(log: Path) -> float:
-    """Seconds from Locust arming --run-time to reaching it, by its log's timestamps."""
-    stamps = {}
-    for line in log.read_text().splitlines():
-        for key in ("Run time limit set", "--run-time limit reached"):
-            if key in line:
-                stamps[key] = datetime.strptime(line[1:24], "%Y-%m-%d %H:%M:%S,%f")
-    return (stamps["--run-time limit reached"] - stamps["Run time limit set"]).total_seconds()
+# What Locust logs when its --run-time ends the run (and not an abort, a crash or a stop).
+RUN_TIME_REACHED = "--run-time limit reached"
 
 
 def test_slow_endpoint_breaks_p95(run_gate, serve, tmp_path: Path) -> None:
@@ -215,16 +220,20 @@ def test_slow_endpoint_breaks_p95(run_gate, serve, tmp_path: Path) -> None:
 blocking: true
 users: 4
 duration: 3s
-thresholds: {p95_ms: {good: 100, poor: 250}}
+thresholds: {p95_ms: {good: 800, poor: 900}}
 endpoints: [{path: /slow, name: slow}, {path: /fast, name: fast}]
 """,
     )
+    # The thresholds sit between the two endpoints by construction: /slow cannot answer
+    # under SLOW_S (1000 ms > poor), and /fast would need a 800 ms p95 on loopback to warn.
     result = run_gate("--gates", path)
     assert result.returncode == 1, result.stdout + result.stderr
     slow = result.check("load.p95.slow")
     assert slow["outcome"] == "failed"
-    # The known 300 ms sleep, plus queueing on a shared 2-core machine (but no timeouts).
-    assert 300 <= slow["value"] < 1500
+    # At least the known sleep, and every slow request answered (none cut off by the client
+    # timeout): the value is the answers' own latency.
+    assert slow["value"] >= SLOW_S * 1000, slow
+    assert locust_counts(result.run_dir)["slow"][1] == 0
     assert result.check("load.p95.fast")["outcome"] == "passed"
     assert result.check("load.p95")["outcome"] == "failed"  # half of all requests are slow
 
@@ -263,14 +272,16 @@ def test_a_target_that_stops_answering_is_down_until_the_end(
     # Nothing fails: every answer is a 200, the hung requests are cut off at the stop
     # (before the 10 s client timeout). Only the silence shows the outage.
     load = "users: 2\nduration: 5s\nendpoints: [{path: /, name: hang}]"
-    result = run_against_hang(run_gate, serve, tmp_path, 1.5, load)
+    result = run_against_hang(run_gate, serve, tmp_path, 50, load)
     assert result.check("load.error_ratio")["value"] == 0
     check = result.check("load.availability")
     assert check["outcome"] == "warned", check["message"]
-    # Up for ~1.5 s of 5, then silent: about 3 seconds are down. The bound leaves a second
-    # of slack for where Locust's one-second buckets fall (<= 0.6, i.e. at least 2 seconds
-    # down); the old rule, which skipped silent seconds, gave 1.0.
-    assert check["value"] <= 0.6 and "without any answer" in check["message"], check["message"]
+    # Up for the first second (its 50 answers), then silent to the end of the 5: about 4
+    # seconds are down. The bound leaves room for where Locust's one-second buckets fall
+    # (<= 0.6, i.e. at least 2 seconds down); the old rule, which skipped silent seconds,
+    # gave 1.0.
+    assert 0 < check["value"] <= 0.6, check["message"]
+    assert "without any answer" in check["message"], check["message"]
 
 
 def test_a_target_that_never_answers_is_down_not_unmeasured(
@@ -457,13 +468,14 @@ duration: 30s
 thresholds: {error_ratio: 0.05}
 """,
     )
-    started = time.monotonic()
     result = run_gate("--gates", path)
-    assert time.monotonic() - started < 20  # far less than the configured 30 s
     check = result.check("load.error_ratio")
     assert check["outcome"] == "failed"
     assert "run aborted early" in check["message"]
     assert result.returncode == 1
+    # The abort ended the run, not its 30 s: Locust never reached its --run-time.
+    log = (result.run_dir / "load" / "locust.log").read_text()
+    assert "Run time limit set to 30 seconds" in log and RUN_TIME_REACHED not in log, log[-2000:]
 
 
 def test_load_caps_are_configuration_errors(run_gate, tmp_path: Path) -> None:
