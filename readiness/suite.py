@@ -39,6 +39,7 @@ from readiness.browser.session import (
     load_failure,
     moved_on,
     went_elsewhere,
+    went_to,
 )
 from readiness.browser.settings import MissingSecret, expand_env
 from readiness.config import Budget, Component, FailAt, OneOrMany, Threshold, require_unique
@@ -126,6 +127,7 @@ __all__ = [
     "require_unique",
     "url_path",
     "went_elsewhere",
+    "went_to",
     "why_no_answer",
 ]
 

@@ -10,6 +10,7 @@ CLS 0.095 both, /long-task TBT 250 vs 252 ms, /a11y-bad the same four rule ids, 
 from __future__ import annotations
 
 import random
+import socket
 import struct
 import time
 import zlib
@@ -20,8 +21,24 @@ LCP_DELAY_MS = 600  # the hero image is inserted this long after navigation star
 SHIFT_PX = 200  # the banner inserted above the content pushes it down this far
 BUSY_MS = 300  # one main-thread task of this length runs 200 ms after load
 SLOW_TTFB_S = 0.4  # /slow answers after this long
-LATE_IMAGE_S = 3.0  # /late.png answers after this long (past the tests' 1-2 s timeouts)
-LATE_SHIFT_MS = 400  # /late-shift moves its content this long after load (untracked)
+TIMER_MS = 300  # /timer-after-load's one timer is due this long after load
+
+
+def _silent_origin() -> str:
+    """A loopback origin that accepts connections (into the kernel's backlog) and never
+    answers one: what a page asks of it never arrives, so an image from it holds the load
+    event back for good, and a navigation to it stays in flight, on any machine, with no
+    thread held (a sleeping handler would hold up the server's stop). Open for the tests'
+    whole process."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    _SILENT_SOCKETS.append(sock)
+    return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+_SILENT_SOCKETS: list[socket.socket] = []
+SILENT = _silent_origin()
 
 
 def noise_png(width: int, height: int, seed: int = 7) -> bytes:
@@ -106,16 +123,27 @@ PAGES: dict[str, str] = {
         f" const end = performance.now() + {BUSY_MS}; while (performance.now() < end) {{}}"
         " }, 200));</script>",
     ),
-    # The /shift banner, inserted LATE_SHIFT_MS after load by a one-tick setInterval: work
-    # the observation does not track, so it lands in the quiet window's second part.
-    "/late-shift": _doc(
-        "Late shift",
+    # The /shift banner, inserted when the performance loader starts confirming the quiet
+    # window (a setter on the confirmation's promise), that is while the next run is being
+    # prepared, on any machine; the shift is reported after that call has returned. A load
+    # observed alone (nothing confirmed) never shifts.
+    "/shifts-while-confirmed": _doc(
+        "Shifts while confirmed",
         "<main><div id='top'></div><div id='block'"
         " style='height:400px;background:#124;color:#fff'>Content block</div></main>"
-        "<script>addEventListener('load', () => { const t = setInterval(() => {"
-        " clearInterval(t); const b = document.createElement('div');"
+        "<script>let confirm;"
+        " Object.defineProperty(window, '__readinessConfirm', {configurable: true,"
+        " set(v) { confirm = v; const b = document.createElement('div');"
         f" b.style.height = '{SHIFT_PX}px'; b.textContent = 'Banner';"
-        f" document.getElementById('top').append(b); }}, {LATE_SHIFT_MS}); }});</script>",
+        " document.getElementById('top').append(b); }, get() { return confirm; }});"
+        "</script>",
+    ),
+    # One timer TIMER_MS after load whose work paints nothing and fetches nothing: the only
+    # activity is the timer running (which the observation tracks), at no frame's pace.
+    "/timer-after-load": _doc(
+        "Timer after load",
+        "<main><h1>Timer</h1></main><script>addEventListener('load', () => setTimeout(() => {"
+        f" document.body.dataset.done = '1'; }}, {TIMER_MS}));</script>",
     ),
     # A poller: a 300 ms timer that sets itself again, forever.
     "/poller": _doc(
@@ -165,6 +193,24 @@ PAGES: dict[str, str] = {
         "<main><h1>Moving</h1></main>",
         head="<meta http-equiv='refresh' content='0;url=/clean'>",
     ),
+    # A <meta> refresh to a server that never answers: the page is on its way elsewhere for
+    # as long as it is observed, and never gets there.
+    "/refresh-to-silence": _doc(
+        "Refreshes to silence",
+        "<main><h1>Moving</h1></main>",
+        head=f"<meta http-equiv='refresh' content='0;url={SILENT}/held'>",
+    ),
+    # Goes on to /clean when the performance loader starts confirming its quiet window (a
+    # setter on the confirmation's promise), so the move lands while the next run is being
+    # prepared, however fast the machine: in the document the loader collects from next,
+    # in the middle of that call, or not yet (still in flight).
+    "/moves-while-confirmed": _doc(
+        "Moves while confirmed",
+        "<main><h1>Moving</h1></main><script>let confirm;"
+        " Object.defineProperty(window, '__readinessConfirm', {configurable: true,"
+        " set(v) { confirm = v; location.href = '/clean'; }, get() { return confirm; }});"
+        "</script>",
+    ),
     # A script that never yields, from just after load: the main thread answers nothing more.
     "/spins": _doc(
         "Spins",
@@ -183,9 +229,10 @@ PAGES: dict[str, str] = {
         " get() { scan.then(() => setTimeout(() => { for (;;) {} }, 0)); return scan; }});"
         "</script>",
     ),
-    # Its load event waits for an image that takes LATE_IMAGE_S.
+    # Its load event waits for an image that never comes (from the silent origin).
     "/loads-late": _doc(
-        "Loads late", "<main><h1>Late</h1><img src='/late.png' alt='Late' width='8'></main>"
+        "Loads late",
+        f"<main><h1>Late</h1><img src='{SILENT}/late.png' alt='Late' width='8'></main>",
     ),
     # Links to one page and to things that are not pages: data, an image, a broken link.
     "/links": _doc(
@@ -232,9 +279,6 @@ def pages_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> It
     if path == "/slow":
         time.sleep(SLOW_TTFB_S)
         path = "/clean"
-    if path == "/late.png":  # holds /loads-late's load event back this long
-        time.sleep(LATE_IMAGE_S)
-        path = "/noise.png"
     if path in ASSETS:
         mime, body = ASSETS[path]
         start_response("200 OK", [("Content-Type", mime), ("Content-Length", str(len(body)))])

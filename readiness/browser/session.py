@@ -99,7 +99,13 @@ def moved_on(page: Any, loaded: str) -> str | None:
     since raises nothing: what they measured is that other page, not the one asked for."""
     if urlsplit(page.url)._replace(fragment="") == urlsplit(loaded)._replace(fragment=""):
         return None
-    return REDIRECTED.format(where=_shown(page.url))
+    return went_to(page.url)
+
+
+def went_to(url: str) -> str:
+    """Why a page that went on to ``url`` by itself (there already, or on its way) is not
+    observed."""
+    return REDIRECTED.format(where=_shown(url))
 
 
 def went_elsewhere(page: Any, exc: Exception, loaded: str) -> str | None:

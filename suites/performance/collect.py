@@ -9,7 +9,7 @@ cannot see: bytes on the wire per request, and throttling.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from readiness.suite import (
     moved_on,
     not_a_page,
     went_elsewhere,
+    went_to,
 )
 
 from .network import Network, throttle
@@ -88,6 +89,9 @@ class _Tab:
     page: Any
     network: Network
     signed_out: bool = False  # opened without the session's cookies (browser.signed_out)
+    # Every navigation request of the page's main frame: the load's own, and any the page
+    # starts by itself (a script, a <meta> refresh), committed or still in flight.
+    navigations: list[Any] = field(default_factory=list)
 
 
 class PageLoader:
@@ -165,7 +169,9 @@ class PageLoader:
         except Exception:
             context.close()
             raise
-        return _Tab(context, page, network, signed_out)
+        tab = _Tab(context, page, network, signed_out)
+        page.on("request", lambda r: _record_navigation(tab, r))
+        return tab
 
     def _prepare_next(self) -> None:
         try:
@@ -193,20 +199,29 @@ class PageLoader:
             why = not_a_page(status, response.headers.get("content-type") if response else None)
             if why:
                 return failed_run(url, f"page answered {why}: not timed", status, final=True), False
+            # Where the server's answer (redirects included) left the page. A <meta> refresh
+            # can land before the next line runs: that is the page going on by itself, not a
+            # server redirect to list in browser.redirects.
+            loaded = response.url if response is not None else tab.page.url
+            moved = _went_on(tab, loaded, response)
+            if moved:
+                return failed_run(url, moved, status, final=True), False
             elsewhere = self.session.ended_elsewhere(tab.page, path)
             if elsewhere:
                 return failed_run(url, elsewhere, status, final=True), False
-            loaded = tab.page.url
             try:
                 data, disturbed = self._observe(tab, overlap)
             except PageNotResponding as exc:  # it would be again: not loaded `runs` times
-                return failed_run(url, f"page not observed: {exc}", status, final=True), False
+                # Playwright runs nothing in a page whose own navigation is in flight: one
+                # that never commits looks like a busy main thread, and is not one.
+                why = _went_on(tab, loaded, response) or f"page not observed: {exc}"
+                return failed_run(url, why, status, final=True), False
             except Exception as exc:  # the page navigated away (or crashed) while observed
-                elsewhere = went_elsewhere(tab.page, exc, loaded)
+                elsewhere = went_elsewhere(tab.page, exc, loaded) or _went_on(tab, loaded, response)
                 if elsewhere:
                     return failed_run(url, elsewhere, status, final=True), False
                 return failed_run(url, f"page not observed: {first_line(exc)}", status), False
-            moved = moved_on(tab.page, loaded)
+            moved = _went_on(tab, loaded, response)
             if moved:  # the timings are of the page it went on to, not of this one
                 return failed_run(url, moved, status, final=True), False
             run = page_run(url, status, data, list(tab.network.resources.values()))
@@ -230,8 +245,33 @@ class PageLoader:
             tab.page, bound_s, CONFIRM_START_JS, [self.settle_ms, left_ms, TIMER_HORIZON_MS]
         )
         self._prepare_next()
-        data = evaluate_within(tab.page, bound_s, CONFIRM_END_JS)
-        return data, data["last"] > mark or bool(tab.network.pending)
+        confirmed = evaluate_within(tab.page, bound_s, CONFIRM_END_JS)
+        if confirmed is None:
+            # No confirmation to collect: the document that answered is the one the page went
+            # on to meanwhile. The caller finds where it went (_went_on); this run is spoilt.
+            return data, True
+        return confirmed, confirmed["last"] > mark or bool(tab.network.pending)
+
+
+def _record_navigation(tab: _Tab, request: Any) -> None:
+    if request.is_navigation_request() and request.frame == tab.page.main_frame:
+        tab.navigations.append(request)
+
+
+def _went_on(tab: _Tab, loaded: str, response: Any) -> str | None:
+    """Why the figures are not the page's own because it went on by itself, or None: it is
+    at another address than ``loaded`` now, or a navigation it started (not the load's own
+    request or a server redirect of it) is still in flight, however slow its answer."""
+    moved = moved_on(tab.page, loaded)
+    if moved or response is None:  # no response: no request of the load's own to tell apart
+        return moved
+    own = []
+    request = response.request
+    while request is not None:
+        own.append(request)
+        request = request.redirected_from
+    started = [r for r in tab.navigations if not any(r is o for o in own)]
+    return went_to(started[0].url) if started else None
 
 
 def measure(session: BrowserSession, path: str, profile: Throttling, settle_ms: int) -> PageRun:

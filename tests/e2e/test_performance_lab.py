@@ -1,17 +1,20 @@
 """Lab metrics measured by the performance suite on local pages with known properties.
 
-Bands leave room for a noisy 2-core machine; each page's construction (tests/browser_pages.py)
-says what the exact value would be.
+Each page's construction (tests/browser_pages.py) says what the exact value would be. What a
+page's construction guarantees is asserted (a figure is never earlier than the work that
+makes it; one event comes before another); how much later a busy machine makes a figure is
+not: upper bounds are the same run's other events, or follow from the construction.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from browser_pages import BUSY_MS, LATE_SHIFT_MS, LCP_DELAY_MS, SHIFT_PX, SLOW_TTFB_S, pages_app
+from browser_pages import BUSY_MS, LCP_DELAY_MS, SHIFT_PX, SLOW_TTFB_S, TIMER_MS, pages_app
 from helpers import browsing
 
 from readiness.browser.session import BrowserSession
@@ -20,6 +23,7 @@ from suites.performance.collect import (
     TIMER_HORIZON_MS,
     PageLoader,
     PageRun,
+    _settle,
     measure,
 )
 from suites.performance.conftest import measure_runs
@@ -50,19 +54,27 @@ def load(pages: BrowserSession) -> Callable[..., PageRun]:
 def test_lcp_is_the_late_high_entropy_image(load) -> None:
     run = load("/lcp")
     assert run.lcp_element == "img#hero"
-    assert LCP_DELAY_MS <= run.lcp < LCP_DELAY_MS + 600, run.lcp
-    assert run.fcp < LCP_DELAY_MS  # the heading painted long before the image
+    # Painted after it was inserted, and seen within the observation.
+    assert LCP_DELAY_MS <= run.lcp <= run.wall_ms, run.lcp
+    assert run.fcp < run.lcp  # the heading painted before the image
 
 
-def test_a_poller_does_not_hold_the_observation_to_its_cap(load) -> None:
+def test_a_poller_does_not_hold_the_observation_to_its_cap(pages: BrowserSession) -> None:
     # /poller sets a 300 ms timer again and again, forever: the observation waits for timers
-    # due within TIMER_HORIZON_MS of load, then ends after one quiet window, well before
-    # MAX_OBSERVE_AFTER_LOAD_S.
-    run = load("/poller")
-    assert run.load is not None
-    horizon_end = run.load + TIMER_HORIZON_MS
-    assert horizon_end <= run.wall_ms < horizon_end + 500 + 1500, run.wall_ms
-    assert run.wall_ms < MAX_OBSERVE_AFTER_LOAD_S * 1000
+    # due within TIMER_HORIZON_MS of load, then ends after one quiet window by itself. The
+    # loader's own wait (_settle) is given a deadline far past MAX_OBSERVE_AFTER_LOAD_S, so
+    # that only the page's quiet can end it: it says whether the deadline did (capped).
+    with PageLoader(pages, PRESETS["none"], 500, overlap=False, warm_up=False) as loader:
+        tab = loader._open()
+        try:
+            tab.page.goto(pages.url("/poller"), wait_until="load")
+            guard = time.perf_counter() + 12 * MAX_OBSERVE_AFTER_LOAD_S  # a hang guard
+            data = _settle(tab.page, tab.network, 500, guard)
+        finally:
+            tab.context.close()
+    assert data["capped"] is False
+    # In the page's own clock: it ended only after the timers due within the horizon ran.
+    assert data["now"] >= data["load"] + TIMER_HORIZON_MS, data
 
 
 def test_flat_image_is_not_an_lcp_candidate(load) -> None:
@@ -74,7 +86,7 @@ def test_flat_image_is_not_an_lcp_candidate(load) -> None:
 
 
 def expected_cls() -> float:
-    """/shift and /late-shift: a 400 px block moves down SHIFT_PX: impact fraction
+    """/shift: a 400 px block moves down SHIFT_PX: impact fraction
     (400 + SHIFT_PX) / viewport height, distance fraction SHIFT_PX / the larger side."""
     return (400 + SHIFT_PX) / VIEWPORT_H * SHIFT_PX / max(VIEWPORT_W, VIEWPORT_H)
 
@@ -86,7 +98,10 @@ def test_cls_of_a_known_shift(load) -> None:
 
 def test_tbt_of_one_long_task(load) -> None:
     run = load("/long-task")
-    assert BUSY_MS - 50 - 10 <= run.tbt <= BUSY_MS - 50 + 150, run.tbt
+    # The busy loop ends by the page's clock, so the task lasts BUSY_MS however busy the
+    # machine (10 ms below: where the task's start is taken). Counted once: a second count
+    # would double it; tasks a busy machine stretches past 50 ms add far less.
+    assert BUSY_MS - 50 - 10 <= run.tbt < 2 * (BUSY_MS - 50), run.tbt
 
 
 def test_clean_page_has_no_shift_and_no_blocking(load) -> None:
@@ -109,7 +124,8 @@ def test_requests_and_transferred_bytes(load) -> None:
 
 def test_ttfb_of_a_slow_server(load) -> None:
     run = load("/slow")
-    assert SLOW_TTFB_S * 1000 <= run.ttfb < SLOW_TTFB_S * 1000 + 500
+    # No earlier than the server's delay; the first byte, before the document was parsed.
+    assert SLOW_TTFB_S * 1000 <= run.ttfb < run.dcl <= run.load, run
 
 
 def test_mobile_preset_throttles_network_and_viewport(load) -> None:
@@ -126,24 +142,31 @@ def test_late_hero_is_seen_with_the_shortest_quiet_window(pages: BrowserSession)
     # the smallest settle_ms allowed, the timer-revealed hero is still the LCP element.
     run = measure(pages, "/lcp", PRESETS["none"], settle_ms=50)
     assert run.lcp_element == "img#hero"
-    assert LCP_DELAY_MS <= run.lcp < LCP_DELAY_MS + 600, run.lcp
+    assert LCP_DELAY_MS <= run.lcp <= run.wall_ms, run.lcp
 
 
 def test_activity_while_the_next_run_is_prepared_repeats_the_run_alone(
     pages: BrowserSession,
 ) -> None:
-    # /late-shift shifts its content from a setInterval (not tracked) LATE_SHIFT_MS after
-    # load: after the first quiet part of a 1 s window, while the next context is prepared.
-    # That run is measured again alone, and the shift is in the figures.
+    # /shifts-while-confirmed shifts its content once the loader confirms its quiet window,
+    # that is while the next context is prepared. That run is discarded and the page loaded
+    # again alone: nothing confirms then, nothing shifts, and the figures are that run's.
     with PageLoader(pages, PRESETS["none"], 1000, warm_up=False) as loader:
-        run = loader.measure("/late-shift")
+        run = loader.measure("/shifts-while-confirmed")
         assert loader.repeated == 1
-        assert run.cls == pytest.approx(expected_cls(), abs=0.01)
-        assert run.load is not None and run.wall_ms > run.load + LATE_SHIFT_MS
-        # A shift from a tracked timer is waited for before preparing: nothing repeated.
-        tracked = loader.measure("/shift")
-        assert loader.repeated == 1
-        assert tracked.cls == pytest.approx(expected_cls(), abs=0.01)
+        assert run.error is None and run.cls == 0.0, run
+
+
+def test_a_tracked_timer_is_waited_for_before_the_next_run_is_prepared(
+    pages: BrowserSession,
+) -> None:
+    # /timer-after-load's timer runs TIMER_MS after load, and nothing else happens: the
+    # observation waits for it (it is due soon) before preparing, so nothing is repeated.
+    with PageLoader(pages, PRESETS["none"], 50, warm_up=False) as loader:
+        run = loader.measure("/timer-after-load")
+        assert run.error is None, run.error
+        assert loader.repeated == 0
+        assert run.load is not None and run.wall_ms >= run.load + TIMER_MS
 
 
 @pytest.mark.parametrize("warm_up, documents", [(True, [2, 3]), (False, [1, 2])])
@@ -184,6 +207,8 @@ def _counting_loader(
         ("/nope", "page answered HTTP 404 (an error page): not timed"),
         ("/redirects-itself", "the page went on to /clean by itself"),
         ("/refresh", "the page went on to /clean by itself"),
+        ("/refresh-to-silence", "the page went on to /held by itself"),
+        ("/moves-while-confirmed", "the page went on to /clean by itself"),
         ("/spins", "page not observed: the page's main thread stayed busy for more than"),
         ("/loads-late", "page did not load: Page.goto: Timeout 2000ms exceeded."),
     ],
