@@ -486,9 +486,10 @@ def _module_env() -> dict[str, str]:
 
 
 def test_module_serves_and_stops_cleanly_on_sigint() -> None:
-    port = free_port()
+    # Port 0: the demo binds a free port itself and prints it. A port picked here first could
+    # be taken by another process before the demo binds it (a busy CI machine).
     proc = subprocess.Popen(
-        [sys.executable, "-m", "readiness.demo", "--mode", "broken", "--port", str(port)],
+        [sys.executable, "-m", "readiness.demo", "--mode", "broken", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=_module_env(),
@@ -501,8 +502,11 @@ def test_module_serves_and_stops_cleanly_on_sigint() -> None:
         ready, _, _ = select.select([proc.stdout], [], [], 60)
         assert ready, "no startup line"
         line = proc.stdout.readline().rstrip("\n")
-        url = f"http://127.0.0.1:{port}"
-        assert line == f"demo target (broken) serving on {url} — Ctrl-C to stop"
+        found = re.fullmatch(
+            r"demo target \(broken\) serving on (http://127\.0\.0\.1:\d+) — Ctrl-C to stop", line
+        )
+        assert found, line
+        url = found.group(1)
         health = requests.get(url + "/api/health", timeout=GUARD_S)
         assert health.json()["mode"] == "broken"
         proc.send_signal(signal.SIGINT)
