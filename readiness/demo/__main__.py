@@ -57,9 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    print(f"demo target ({args.mode}) serving on {server.url} — Ctrl-C to stop", flush=True)
     try:
+        # Inside the try: a Ctrl-C that arrives just after the line is printed (a reader acts
+        # on it at once; a busy machine may not have reached the wait yet) still stops the
+        # server. Outside it, the interpreter waited for the server's threads for ever.
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        print(f"demo target ({args.mode}) serving on {server.url} — Ctrl-C to stop", flush=True)
         threading.Event().wait()  # the server runs in its own thread; idle until a signal
     except KeyboardInterrupt:
         pass
