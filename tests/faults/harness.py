@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+from helpers import wait_for_file  # noqa: F401  (the faults tests import it from here)
 
 REPO = Path(__file__).resolve().parent.parent.parent
 REPORTS = ("readiness.json", "readiness.html", "summary.md", "junit.xml")
@@ -159,15 +160,6 @@ def run_folders(report_dir: Path) -> list[str]:
     if not report_dir.is_dir():
         return []
     return [p.name for p in report_dir.iterdir() if p.is_dir() and not p.is_symlink()]
-
-
-def wait_for_file(path: Path, bound_s: float = 120) -> None:
-    """Until ``path`` exists (a file written is the event; the bound only stops a hang)."""
-    deadline = time.monotonic() + bound_s
-    while not path.exists():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{path} was never written")
-        time.sleep(0.02)
 
 
 def run_to_end(report_dir: Path, *args: str, bound_s: float, **kwargs: Any) -> Ended:
