@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,33 +26,12 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from report_render import make_source, page_of  # noqa: E402  (this folder's: one source run)
+
 from readiness.reports.charts import charts_for  # noqa: E402
 from readiness.reports.history import history_record  # noqa: E402
 
 PAGED = ("performance", "accessibility")
-
-
-def fresh_run(tmp: Path) -> Path:
-    env = {**os.environ, "NO_COLOR": "1"}
-    env.pop("READINESS_TARGET", None)
-    reports = tmp / "source"
-    proc = subprocess.run(
-        [sys.executable, "-m", "readiness", "--demo", "broken", "-q", "--report-dir", str(reports)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=env,
-    )
-    if proc.returncode not in (0, 1, 3):
-        raise SystemExit(f"the source run failed: exit {proc.returncode}\n{proc.stderr[-2000:]}")
-    return (reports / "latest").resolve()
-
-
-def page_of(check_id: str) -> tuple[str, str] | None:
-    """``performance.lcp./about`` -> (``performance.lcp``, ``/about``)."""
-    base, sep, rest = check_id.partition("./")
-    return (base, "/" + rest) if sep else None
 
 
 def expand(result: dict[str, Any], pages: int) -> int:
@@ -95,7 +72,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        source = args.source or fresh_run(Path(tmp))
+        source = args.source or make_source(Path(tmp))
         result = json.loads((source / "readiness.json").read_text(encoding="utf-8"))
     pages = expand(result, args.pages)
     history = []
