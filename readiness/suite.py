@@ -141,6 +141,8 @@ def check(
     blocking: bool | None = None,
     weight: float = 1.0,
     probe: bool = False,
+    shard_by: str | None = None,
+    whole_run: bool = False,
 ) -> Callable[[F], F]:
     """The check marker (``@pytest.mark.check(...)``, with its keys checked).
 
@@ -149,10 +151,19 @@ def check(
       requested for the check (it need not take them as arguments unless its body uses them);
     - ``applies``: when the check is planned at all (default: always);
     - ``blocking``: the suite's default for this check (gates.yaml's ``checks:`` wins);
-    - ``probe``: run before every other check (a reachability probe).
+    - ``probe``: run before every other check (a reachability probe);
+    - ``shard_by``: under ``--shard I/N``, the parameter whose value decides the check's shard
+      (default: all its parameters; an unparametrized check goes with its component), so
+      checks judging one observation (one page's measurement) run on one shard;
+    - ``whole_run``: the check judges one observation of the whole target that must be made
+      once per run (a load run): every shard plans it, one runs it (``--load-shard``).
     """
     names = (observes,) if isinstance(observes, str) else tuple(observes)
     kwargs: dict[str, Any] = {"observes": names, "weight": weight, "probe": probe}
+    if shard_by is not None:
+        kwargs["shard_by"] = shard_by
+    if whole_run:
+        kwargs["whole_run"] = True
     if title is not None:
         kwargs["title"] = title
     if applies is not None:

@@ -60,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from readiness.cli.report import main as report
 
             return reader_may_leave(lambda: report(rest))
+        if word == "merge":
+            from readiness.cli.merge import main as merge
+
+            return reader_may_leave(lambda: merge(rest))
         sys.stderr.write(unknown_subcommand(word) + "\n")
         return 2
     return _run(argv)

@@ -35,13 +35,13 @@ class ReportInputError(Exception):
     """What is wrong with the command's input, as the one line the user sees."""
 
 
-class _Parser(argparse.ArgumentParser):
+class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # one line and exit 2, not argparse's usage block
-        raise ReportInputError(f"{message} (see {PROG} --help)")
+        raise ReportInputError(f"{message} (see {self.prog} --help)")
 
 
 def parser() -> argparse.ArgumentParser:
-    out = _Parser(
+    out = OneLineParser(
         prog=PROG,
         description="Write readiness.html, summary.md and junit.xml again from a run's"
         " readiness.json, with the writers a run uses. Nothing is measured.",

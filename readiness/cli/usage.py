@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "run": "run the gate (the default: also what no subcommand means)",
     "doctor": "check the set-up (gates file, report folder, Chromium, Locust, target); no run",
     "report": "re-render a run's reports from its readiness.json (report --help)",
+    "merge": "weigh the shards of one run (run --shard I/N) as that run (merge --help)",
 }
 
 # (group title, its options, a note for what has no option of its own)
@@ -39,6 +40,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
         " `readiness-gate doctor` starts it once",
     ),
     ("load", ("--allow-load-on",), None),
+    ("shards", ("--shard", "--load-shard"), None),
 )
 OTHER_GROUP = "other gate options"
 
@@ -57,6 +59,7 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
 USAGE = """readiness-gate [run] [OPTIONS] [PYTEST OPTIONS]
        readiness-gate doctor [OPTIONS]
        readiness-gate report RUN_DIR|readiness.json [--to DIR]
+       readiness-gate merge SHARD_DIR... [--report-dir DIR] [--run-id ID]
        readiness-gate --help | --help-pytest | --version"""
 
 DESCRIPTION = (

@@ -49,6 +49,8 @@ class RunFacts:
     # Opt-in checks switched off: (component, why) -> their ids. Not planned: they reach
     # readiness.json's not_enabled list and nothing else (coverage, status, risk, verdict).
     not_enabled: Mapping[tuple[str, str], Sequence[str]] = field(default_factory=dict)
+    shard: dict[str, Any] | None = None  # a shard's block (readiness/plugin/shard.py)
+    merged_from: list[dict[str, Any]] | None = None  # a merged run's shards (cli/merge.py)
 
 
 def evaluate(
@@ -95,6 +97,8 @@ def evaluate(
         gates_file=facts.gates_file,
         tool_version=__version__,
         not_enabled=not_enabled_entries(facts.not_enabled),
+        shard=facts.shard,
+        merged_from=facts.merged_from,
     )
 
 

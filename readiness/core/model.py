@@ -13,7 +13,7 @@ from typing import Any
 from readiness.core.thresholds import FailAt, Threshold
 
 # Bumped when readiness.json changes shape (tools outside the project read it).
-SCHEMA_VERSION = "1.1.0"  # 1.1: not_enabled
+SCHEMA_VERSION = "1.2.0"  # 1.1: not_enabled; 1.2: shard, merged_from
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,13 @@ class CheckResult:
         return data
 
 
+def check_from_json(data: dict[str, Any]) -> CheckResult:
+    """A check as readiness.json writes it (CheckResult.to_dict), typed again; TypeError or
+    ValueError for what is not one."""
+    evidence = [Evidence(**item) for item in data.get("evidence") or []]
+    return CheckResult(**{**data, "outcome": Outcome(data["outcome"]), "evidence": evidence})
+
+
 def cut_short(result: CheckResult, signal_name: str) -> CheckResult:
     """``result`` for a check that ended after the run was interrupted: not run, whatever it
     reported, because a child of the run may have died of the same signal."""
@@ -201,6 +208,10 @@ class GateResult:
     tool_version: str = ""
     # Opt-in checks switched off: not planned, listed once ({checks, why, count}).
     not_enabled: list[dict[str, Any]] = field(default_factory=list)
+    # A shard's run (--shard I/N): the whole plan, its slice and what a merge needs.
+    shard: dict[str, Any] | None = None
+    # A merged run (readiness-gate merge): the shards it was weighed from.
+    merged_from: list[dict[str, Any]] | None = None
 
     @property
     def exit_code(self) -> int:
@@ -227,5 +238,8 @@ class GateResult:
             "reasons": self.reasons,
             "outstanding": self.outstanding,
             "not_enabled": self.not_enabled,
+            # Only in the runs that have them: an ordinary run's JSON is as it was.
+            **({"shard": self.shard} if self.shard is not None else {}),
+            **({"merged_from": self.merged_from} if self.merged_from is not None else {}),
             "components": [c.to_dict() for c in self.components],
         }

@@ -11,6 +11,7 @@ from readiness.core.evaluate import ComponentSpec, RunFacts, complete_plan, eval
 from readiness.core.model import CheckResult, Outcome
 from readiness.plugin.gate import GateRun
 from readiness.plugin.outcomes import safe_text
+from readiness.plugin.shard import shard_block
 from readiness.plugin.stash import (
     GATE_CONFIGS,
     gate_run,
@@ -60,6 +61,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         notes=redactor.data(dict(run.notes)),
         engine_errors=redactor.data(run.engine_errors),
         not_enabled=run.not_enabled,  # ids redacted as planned ones (collection._meta)
+        shard=shard_block(run),
     )
     specs = [ComponentSpec(n, c.weight, c.blocking) for n, c in components.items()]
     try:
@@ -77,6 +79,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         keep=run.config.reports.keep,
         pdf=bool(session.config.getoption("pdf", False)) or run.config.reports.pdf,
         chromium=run.config.browser.executable,
+        # A shard is a part of a run: the merge writes the run's history line and `latest`.
+        part=run.shard is not None,
     )
     run.written = write_reports(report, run.run_dir, Path(run.options.report_dir), wanted)
     from readiness.reports.github import publish  # GitHub Actions: job summary, annotations

@@ -13,6 +13,7 @@ from typing import Any
 
 from readiness import config as gate_config
 from readiness.core.model import CheckMeta, CheckResult, GateResult
+from readiness.core.shards import Shard, ShardPlan, parse_shard
 from readiness.plugin.http import Limits
 from readiness.plugin.interrupt import InterruptWatch
 from readiness.plugin.trust import TrustBundle, TrustStore, from_config
@@ -36,6 +37,30 @@ class GateOptions:
     components: list[str] = field(default_factory=list)
     run_id: str | None = None
     allow_load_on: list[str] = field(default_factory=list)  # hosts the load suite may target
+    shard: str | None = None  # --shard I/N: run the I-th of N slices of the plan
+    load_shard: int | None = None  # --load-shard K: the shard that runs the load (default 1)
+
+
+def _shard_options(options: GateOptions) -> tuple[Shard | None, int]:
+    """--shard and --load-shard, checked (ConfigError names the option)."""
+    if options.shard is None:
+        if options.load_shard is not None:
+            raise gate_config.ConfigError(
+                "--load-shard says which shard runs the load: give --shard I/N too",
+                field="--load-shard",
+            )
+        return None, 1
+    try:
+        shard = parse_shard(options.shard)
+    except ValueError as exc:
+        raise gate_config.ConfigError(str(exc), field="--shard") from None
+    load_shard = 1 if options.load_shard is None else options.load_shard
+    if not 1 <= load_shard <= shard.count:
+        raise gate_config.ConfigError(
+            f"--load-shard {load_shard}: give a shard of the {shard.count}, 1 to {shard.count}",
+            field="--load-shard",
+        )
+    return shard, load_shard
 
 
 @dataclass
@@ -62,6 +87,9 @@ class GateRun:
     not_enabled: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     engine_errors: list[str] = field(default_factory=list)  # the engine's own failures
     watch: InterruptWatch = field(default_factory=InterruptWatch)  # Ctrl-C / SIGTERM
+    shard: Shard | None = None  # --shard I/N (readiness/plugin/shard.py)
+    load_shard: int = 1
+    shard_plan: ShardPlan | None = None  # the whole plan and this shard's slice of it
 
     @property
     def today(self) -> dt.date:
@@ -97,6 +125,7 @@ class GateRun:
                 raise gate_config.ConfigError(
                     f"page '{page}' must be a path starting with '/'", field="--page"
                 )
+        shard, load_shard = _shard_options(options)
         # The files it names are read now: a bad CA file is a config error, before any traffic.
         store = from_config(cfg.tls.verify, cfg.tls.ca_bundle)
         now = dt.datetime.now(dt.UTC)
@@ -110,6 +139,8 @@ class GateRun:
             run_dir=Path(options.report_dir).resolve() / run_id,
             started_at=now,
             started_monotonic=time.monotonic(),
+            shard=shard,
+            load_shard=load_shard,
         )
 
     @property

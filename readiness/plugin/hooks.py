@@ -38,6 +38,7 @@ pytest_plugins = [
     "readiness.plugin.redact",  # secrets out of pytest's own node ids and failure texts
     "readiness.plugin.header",  # the first line: which gates file, and why that one
     "readiness.plugin.progress",  # what the run is doing while it runs
+    "readiness.plugin.shard",  # --shard I/N: this shard's slice of the plan
 ]
 
 __all__ = [

@@ -82,6 +82,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="also print readiness.html to readiness.pdf with Chromium (as gates.yaml"
         " reports: {pdf: true})",
     )
+    group.addoption(
+        "--shard",
+        default=None,
+        metavar="I/N",
+        help="plan every check, run the I-th of N disjoint slices (pages, endpoints,"
+        " components); combine the shards with readiness-gate merge",
+    )
+    group.addoption(
+        "--load-shard",
+        default=None,
+        type=int,
+        metavar="K",
+        help="with --shard: the shard that runs the load suite (default 1)",
+    )
     parser.addini("readiness_gates", "default gates file", default="gates.yaml")
 
 
@@ -99,6 +113,8 @@ def _options(config: pytest.Config) -> GateOptions | None:
         components=list(opt.components),
         run_id=opt.run_id,
         allow_load_on=list(opt.allow_load_on),
+        shard=opt.shard,
+        load_shard=opt.load_shard,
     )
 
 

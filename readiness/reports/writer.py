@@ -32,6 +32,9 @@ class ReportSettings:
     keep: int | None = None  # run folders kept; None keeps every one
     pdf: bool = False  # --pdf or reports.pdf
     chromium: str | None = None  # browser.executable: the Chromium that prints the PDF
+    # A part of a run (a shard): no history line, `latest` not moved, nothing pruned (which
+    # could remove the sibling shards a merge still needs); the merged run does all three.
+    part: bool = False
 
 
 # readiness.json's layout: the document, its components and their lists one item a line,
@@ -87,15 +90,16 @@ def write_reports(
             if "json" in written:
                 data = json.loads(written[name].read_text(encoding="utf-8"))
             # Before the other writers: the report's trend already holds this run.
-            _step("the history line", partial(append_history, report_root, data, run_dir))
+            if not settings.part:
+                _step("the history line", partial(append_history, report_root, data, run_dir))
     complete = not result.get("interrupted")
     if settings.pdf:
         _write_pdf(written, settings, complete)
-    if complete:
+    if complete and not settings.part:
         # `latest` is the newest *complete* run: a partial one does not displace it.
         _step("reports/latest", partial(point_latest, report_root, run_dir))
     _step("the run's completion", partial(finish_run_dir, run_dir))
-    if complete and settings.keep is not None:
+    if complete and settings.keep is not None and not settings.part:
         _prune(report_root, run_dir, settings.keep)
     return written
 

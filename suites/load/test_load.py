@@ -168,7 +168,11 @@ def _run_percentile(key: str, title: str):
     """The check of the run's ``key`` percentile (p50/p95/p99: the same judgement, its own id)."""
 
     @check(
-        f"load.{key.removesuffix('_ms')}", title=title, observes=LATENCY, applies=configured(key)
+        f"load.{key.removesuffix('_ms')}",
+        title=title,
+        observes=LATENCY,
+        applies=configured(key),
+        whole_run=True,  # every load check judges the run's one Locust run
     )
     def judge(check, load: Component, load_results: LoadResults, load_latency: Found) -> None:
         _percentile(check, load_results, load_latency, key, load)
@@ -207,6 +211,7 @@ def _endpoint_check(key: str, title: str):
         title=title,
         observes=ENDPOINT_LATENCY,
         applies=endpoint_budget(key),
+        whole_run=True,
     )
     def judge(
         check,
@@ -230,6 +235,7 @@ test_endpoint_p99 = _endpoint_check("p99_ms", "Endpoint 99th percentile response
     title="Share of failed requests under load",
     observes=REQUESTS,
     applies=configured("error_ratio"),
+    whole_run=True,
 )
 def test_error_ratio(
     check, load: Component, load_results: LoadResults, load_requests: Found
@@ -255,6 +261,7 @@ def test_error_ratio(
     title="Throughput reaches its minimum",
     observes=REQUESTS,
     applies=configured("min_rps"),
+    whole_run=True,
 )
 def test_rps(check, load: Component, load_results: LoadResults, load_requests: Found) -> None:
     refused(check, load_results)
@@ -276,6 +283,7 @@ def test_rps(check, load: Component, load_results: LoadResults, load_requests: F
     title="Target stays available during the run",
     observes=RUN,
     applies=configured("availability"),
+    whole_run=True,
 )
 def test_availability(check, load: Component, load_results: LoadResults) -> None:
     """Share of the seconds under load that were up: a second is down when most of its

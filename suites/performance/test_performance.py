@@ -121,7 +121,12 @@ def test_transfer(check, measured: PageMeasurement, performance: Component) -> N
     _judge(check, measured, performance, "transfer_kb", "KiB", lambda r: r.transfer_kb, 1)
 
 
-@check("performance.budget", title="Resource type within its budget", observes="measured")
+@check(
+    "performance.budget",
+    title="Resource type within its budget",
+    observes="measured",
+    shard_by="page_path",  # with the page's other checks: one measurement per page
+)
 def test_type_budget(
     check, resource_type: str, measured: PageMeasurement, performance: Component
 ) -> None:
