@@ -3,7 +3,9 @@
 A suite says it needs a browser with ``NEEDS_BROWSER: ClassVar[bool] = True`` on its Settings;
 then the gate looks for Chromium before any check runs, and a missing browser is a one-line
 error and exit 2 (a usage problem). One that is found but does not start errors the browser
-checks (the run is INCONCLUSIVE, and exits with the report's code).
+checks (the run is INCONCLUSIVE, and exits with the report's code). With ``browser.connect``
+the browser is a Playwright browser server's (readiness/browser/remote.py): no local Chromium
+is looked for, and a server that cannot be used errors the browser checks the same way.
 """
 
 from __future__ import annotations
@@ -24,10 +26,18 @@ from readiness.browser.discovery import (
     preflight_chromium,
     started_playwright,
 )
+from readiness.browser.remote import (
+    BrowserServerUnavailable,
+    connect_browser,
+    endpoint,
+    shown_endpoint,
+)
 from readiness.browser.session import BrowserSession, first_line, https_policy
 from readiness.plugin.gate import GateRun
 from readiness.plugin.stash import gate_run
 
+# What BrowserSession.executable starts with for a browser server's browser (browser.connect).
+REMOTE = "remote: "
 # The storage state a sign-in produced before the browser suites started (the crawl's).
 SIGNED_IN_KEY = pytest.StashKey[dict]()
 
@@ -42,20 +52,39 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     run = gate_run(config)
     if run is None or config.option.collectonly or not needs_browser(run):
         return None
+    connect = run.config.browser.connect
     try:
-        preflight_chromium(run.config.browser.executable)
-    except BrowserNotFound as exc:
+        if connect:
+            # The server's browser is its own: only the address is checked here (an unset
+            # ${NAME} in it, or one that expands to no ws:// URL, is a set-up error).
+            endpoint(connect)
+        else:
+            preflight_chromium(run.config.browser.executable)
+    except (BrowserNotFound, BrowserServerUnavailable) as exc:
         sys.stderr.write(f"readiness-gate: error: {exc}\n")
         return 2
     return None
 
 
 def open_browser_session(pw: Any, gate: GateRun) -> BrowserSession:
-    """Discover and launch the run's Chromium; a BrowserSession for the target, not yet signed
-    in. Raises BrowserNotFound, or BrowserDidNotStart when the binary does not start."""
+    """Discover and launch the run's Chromium, or connect to the browser server
+    ``browser.connect`` names; a BrowserSession for the target, not yet signed in. Raises
+    BrowserNotFound, or BrowserDidNotStart when the binary does not start (its
+    BrowserServerUnavailable when the server cannot be used)."""
     from playwright.sync_api import Error as PlaywrightError
 
     settings = gate.config.browser
+    if settings.connect:
+        # The target's certificate is verified here, with the run's trust store, as for a
+        # local browser: the remote one must reach the target by the same URL.
+        return BrowserSession(
+            browser=connect_browser(pw, settings.connect),
+            executable=REMOTE + shown_endpoint(settings.connect),
+            target=gate.target,
+            settings=settings,
+            https=https_policy(gate.target, gate.trust, 5.0),
+            timeout_s=gate.config.timeout_s,
+        )
     # Discover first, then launch that exact binary: the notes name what measured.
     executable = discover_chromium(settings.executable, playwright=pw)
     if executable is None:
@@ -77,6 +106,15 @@ def open_browser_session(pw: Any, gate: GateRun) -> BrowserSession:
     )
 
 
+def browser_note(session: BrowserSession) -> str:
+    """Which browser measured, for the notes: its version and binary, or its server."""
+    if session.executable.startswith(REMOTE):
+        # The address last, before the "; ": the Redactor reads a credential parameter's
+        # value up to a ";" or a space, so a ")" after it would be hidden with the value.
+        return f"Chromium {session.version} (remote) at {session.executable.removeprefix(REMOTE)}"
+    return f"Chromium {session.version} ({session.executable})"
+
+
 @pytest.fixture(scope="session")
 def browser_session(gate: GateRun, request: pytest.FixtureRequest) -> Iterator[BrowserSession]:
     """One headless Chromium for the run, with the target's trust and credentials."""
@@ -91,10 +129,7 @@ def browser_session(gate: GateRun, request: pytest.FixtureRequest) -> Iterator[B
         session.authenticate(signed_in=signed_in)
         for name, comp in gate.config.components.items():
             if comp.needs_browser:
-                gate.note(
-                    name,
-                    f"Chromium {session.version} ({session.executable}); {session.https.reason}",
-                )
+                gate.note(name, f"{browser_note(session)}; {session.https.reason}")
                 if session.auth_error:
                     gate.note(name, f"not signed in: {session.auth_error}")
         try:

@@ -73,11 +73,34 @@ class Login(_Strict):
     success: LoginSuccess
 
 
+CONNECT_EXAMPLE = "ws://127.0.0.1:3000/"  # what `playwright run-server --port 3000` prints
+
+
+def endpoint_problem(value: str) -> str | None:
+    """Why ``value`` is not a browser server's address (a ws:// or wss:// URL with a host),
+    or None. Shared by the settings' validation and the connect step (readiness/browser/
+    remote.py), which checks the value again once its ``${NAME}`` are expanded."""
+    try:
+        parts = urlsplit(value)
+        if parts.scheme in ("ws", "wss") and parts.hostname:
+            return None
+    except ValueError:  # a bracket in the authority that is no IPv6 literal
+        pass
+    return (
+        "not a browser server's address: give the ws:// or wss:// URL of a Playwright browser"
+        f" server, e.g. {CONNECT_EXAMPLE} (what `playwright run-server --port 3000` prints)"
+    )
+
+
 class BrowserSettings(_Strict):
     """Top-level ``browser:`` key of gates.yaml."""
 
     # An explicit Chromium; beats $READINESS_CHROMIUM, Playwright's browser and the system's.
     executable: str | None = None
+    # A Playwright browser server to drive instead of a local Chromium (readiness/browser/
+    # remote.py): ws://HOST:PORT/PATH, as `playwright run-server` or a browser farm gives it.
+    # May name ${ENV} (a token); a value that starts with one is checked once expanded.
+    connect: str | None = None
     crawl: Crawl | None = None
     login: Login | None = None
     # A Playwright storage-state JSON file (cookies + localStorage), relative to gates.yaml.
@@ -90,6 +113,16 @@ class BrowserSettings(_Strict):
     # Pages audited signed out: without the storage state or the sign-in's cookies (the
     # configured headers are still sent), e.g. a login page that sends a signed-in visitor on.
     signed_out: list[UrlPath] = []
+
+    @field_validator("connect")
+    @classmethod
+    def _a_browser_server(cls, value: str | None) -> str | None:
+        if value is None or value.startswith("${"):
+            return value
+        problem = endpoint_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")

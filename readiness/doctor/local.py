@@ -1,4 +1,5 @@
-"""The doctor's checks of this machine: the gates file, the report folder, Chromium, Locust.
+"""The doctor's checks of this machine: the gates file, the report folder, Chromium (or the
+browser server browser.connect names), Locust.
 
 Each one runs the gate's own code for the same step (config loading, the report folder check,
 browser discovery and launch), so the doctor and a run cannot disagree about what is wrong.
@@ -86,6 +87,8 @@ def check_browser(run: GateRun) -> Finding:
     )
     from readiness.browser.session import first_line
 
+    if run.config.browser.connect:
+        return check_remote_browser(run)
     explicit = run.config.browser.executable
     path: str | None = None
     try:
@@ -115,6 +118,35 @@ def check_browser(run: GateRun) -> Finding:
             " another Chromium",
         )
     return ok("browser", f"Chromium {version} starts headless ({path})")
+
+
+def check_remote_browser(run: GateRun) -> Finding:
+    """The browser server browser.connect names, connected to once as a run does (Playwright
+    checks the versions as the connection opens) and its browser's version asked."""
+    from readiness.browser.discovery import close_quietly, started_playwright
+    from readiness.browser.remote import (
+        BrowserServerUnavailable,
+        client_version,
+        connect_browser,
+        shown_endpoint,
+    )
+
+    configured = str(run.config.browser.connect)
+    shown = run.config.redactor.text(shown_endpoint(configured))
+    try:
+        with started_playwright() as pw:
+            browser = connect_browser(pw, configured, LAUNCH_TIMEOUT_S)
+            try:
+                version = browser.version
+            finally:
+                close_quietly(browser)
+    except BrowserServerUnavailable as exc:
+        # The message says what to do; the Redactor hides an expanded ${NAME} it may hold.
+        return fail("browser", run.config.redactor.text(str(exc)))
+    return ok(
+        "browser",
+        f"Chromium {version} on the browser server at {shown} (Playwright {client_version()})",
+    )
 
 
 def needs_locust(run: GateRun) -> bool:
