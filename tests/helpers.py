@@ -70,6 +70,19 @@ def run_gate_process(
     return GateRunResult(proc.returncode, proc.stdout, proc.stderr, report_dir)
 
 
+def run_cli(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``readiness-gate ARGS...`` (a subcommand's line: nothing is added to it) in ``cwd``."""
+    env = {k: v for k, v in os.environ.items() if k != "READINESS_TARGET"} | {"NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "readiness", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
 def closed_port() -> int:
     """A loopback port with nothing listening (bound, then released)."""
     with socket.socket() as sock:

@@ -11,7 +11,6 @@ from readiness.core.evaluate import ComponentSpec, RunFacts, complete_plan, eval
 from readiness.core.model import CheckResult, Outcome
 from readiness.plugin.gate import GateRun
 from readiness.plugin.outcomes import safe_text
-from readiness.plugin.shard import shard_block
 from readiness.plugin.stash import (
     GATE_CONFIGS,
     gate_run,
@@ -48,6 +47,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         run.engine_errors.append("pytest stopped with an internal error (see its output above)")
     # The results are redacted as they were recorded (GateRun.add); the run's own fields here.
     redactor = run.config.redactor
+    # Imported here: pytest imports the module as a plugin (hooks.py), which must come first.
+    from readiness.plugin.shard import shard_block
+
     facts = RunFacts(
         run_id=run.run_id,
         target=redactor.url(run.target),

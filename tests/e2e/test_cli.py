@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from helpers import REPO, run_gate_process
+from helpers import run_cli as cli
 
 from readiness.browser import discovery
 from readiness.core.scoring import SCORING_VERSION
@@ -51,18 +52,6 @@ def test_long(check, seen, gate):
     gate.note("notes", {LONG_NOTE!r})
     check.expect(True, value=seen.data, expected=1)
 """
-
-
-def cli(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "READINESS_TARGET"} | {"NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "readiness", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
 
 
 def hello(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
