@@ -62,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         # on it at once; a busy machine may not have reached the wait yet) still stops the
         # server. Outside it, the interpreter waited for the server's threads for ever.
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        # Ctrl-C stops it even where SIGINT came in ignored: a shell starts a background
+        # job (`cmd &`) that way, and Python then installs no KeyboardInterrupt handler, so
+        # the demo that says "Ctrl-C to stop" ignored it (seen as a test hanging 60 s).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         print(f"demo target ({args.mode}) serving on {server.url} — Ctrl-C to stop", flush=True)
         threading.Event().wait()  # the server runs in its own thread; idle until a signal
     except KeyboardInterrupt:

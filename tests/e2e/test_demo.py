@@ -485,6 +485,10 @@ def _module_env() -> dict[str, str]:
     return env
 
 
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def test_module_serves_and_stops_cleanly_on_sigint() -> None:
     # Port 0: the demo binds a free port itself and prints it. A port picked here first could
     # be taken by another process before the demo binds it (a busy CI machine).
@@ -495,6 +499,9 @@ def test_module_serves_and_stops_cleanly_on_sigint() -> None:
         env=_module_env(),
         text=True,
         encoding="utf-8",
+        # As a shell starts a background job (`demo &`): SIGINT ignored. The demo must still
+        # stop on it (it once inherited the ignore and this test hung for its 60 s guard).
+        preexec_fn=_ignore_sigint,
     )
     try:
         assert proc.stdout is not None
