@@ -60,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from readiness.cli.report import main as report
 
             return reader_may_leave(lambda: report(rest))
+        if word == "watch":
+            from readiness.watch import main as watch
+
+            return reader_may_leave(lambda: watch(rest))
         if word == "merge":
             from readiness.cli.merge import main as merge
 

@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "run": "run the gate (the default: also what no subcommand means)",
     "doctor": "check the set-up (gates file, report folder, Chromium, Locust, target); no run",
     "report": "re-render a run's reports from its readiness.json (report --help)",
+    "watch": "repeat a profile's checks over a window, one verdict for it (watch --help)",
     "merge": "weigh the shards of one run (run --shard I/N) as that run (merge --help)",
 }
 
@@ -59,6 +60,7 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
 USAGE = """readiness-gate [run] [OPTIONS] [PYTEST OPTIONS]
        readiness-gate doctor [OPTIONS]
        readiness-gate report RUN_DIR|readiness.json [--to DIR]
+       readiness-gate watch [--for 10m] [--every 30s] [OPTIONS]
        readiness-gate merge SHARD_DIR... [--report-dir DIR] [--run-id ID]
        readiness-gate --help | --help-pytest | --version"""
 

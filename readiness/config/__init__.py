@@ -25,6 +25,7 @@ from readiness.config.schema import (
     TlsPolicy,
     VerdictPolicy,
     Waiver,
+    WatchPolicy,
 )
 from readiness.config.suite_settings import (
     Budget,
@@ -56,6 +57,7 @@ __all__ = [
     "TlsPolicy",
     "VerdictPolicy",
     "Waiver",
+    "WatchPolicy",
     "check_page",
     "check_target",
     "load",

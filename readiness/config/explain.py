@@ -125,7 +125,8 @@ def allowed_keys(model: Any, loc: tuple) -> list[str]:
             return []
     current = _unwrap_optional(current)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
+        # As the file writes them: a field with an alias (watch's `for`) is known by it.
+        return [info.alias or name for name, info in current.model_fields.items()]
     return []
 
 

@@ -59,6 +59,7 @@ def load(
         all_components=list(gates.components),
         http=gates.http,
         reports=gates.reports,
+        watch=gates.profiles[profiled.name].watch if profiled.name else None,
     )
     config.redactor = resolve_secrets(source, gates, config)
     return config

@@ -14,6 +14,7 @@ from readiness.config.schema import (
     TlsPolicy,
     VerdictPolicy,
     Waiver,
+    WatchPolicy,
 )
 from readiness.config.suite_settings import FailAt, SuiteSettings, Threshold, resolve_threshold
 from readiness.core.ids import matches
@@ -79,3 +80,5 @@ class GateConfig:
     reports: ReportsPolicy = field(default_factory=ReportsPolicy)  # gates.yaml reports:
     # Every secret value the configuration holds: applied to everything the run shows.
     redactor: Redactor = field(default_factory=Redactor)
+    # The profile's `watch:` key (readiness-gate watch's window), None when it has none.
+    watch: WatchPolicy | None = None

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from readiness.browser.settings import BrowserSettings
+from readiness.config.durations import parse_duration
 from readiness.config.suite_settings import Budget, FailAt
 from readiness.core.paths import UrlPath
 
@@ -53,10 +54,25 @@ class Waiver(_Strict):
     expires: dt.date
 
 
+class WatchPolicy(_Strict):
+    """`readiness-gate watch`'s window for this profile (its flags win over these). The
+    defaults are Argo Rollouts' analysis defaults: any failed or inconclusive round decides,
+    and five errors in a row (no verdict at all) make the window inconclusive."""
+
+    window_s: float = Field(default=600.0, gt=0, alias="for")  # how long rounds are started
+    every_s: float = Field(default=30.0, ge=0, alias="every")  # from one round's start to the next
+    failure_limit: int = Field(default=0, ge=0)  # NO-GO rounds tolerated
+    inconclusive_limit: int = Field(default=0, ge=0)  # INCONCLUSIVE rounds tolerated
+    consecutive_error_limit: int = Field(default=4, ge=0)  # rounds in a row with no verdict
+
+    _durations = field_validator("window_s", "every_s", mode="before")(parse_duration)
+
+
 class Profile(_Strict):
     description: str = ""
     components: list[str] | None = None  # select these components (default: all)
     overrides: dict[str, Any] = {}  # merged over the file before validation
+    watch: WatchPolicy | None = None  # readiness-gate watch's window (docs/watch.md)
 
 
 class HttpLimits(_Strict):

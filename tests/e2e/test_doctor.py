@@ -17,6 +17,7 @@ import trustme
 from helpers import closed_port, write_gates
 
 from readiness.browser import discovery
+from readiness.cli.usage import SUBCOMMANDS
 from readiness.demo import WsgiServer
 
 
@@ -271,7 +272,7 @@ def test_a_mistyped_subcommand_is_one_line_and_runs_nothing(tmp_path: Path) -> N
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == [
         "readiness-gate: error: unknown subcommand 'doktor'; did you mean doctor?"
-        " (subcommands: run, doctor, report; options start with '-')"
+        f" (subcommands: {', '.join(SUBCOMMANDS)}; options start with '-')"
     ]
     assert list(tmp_path.iterdir()) == []  # no reports folder, no demo CA, nothing
 

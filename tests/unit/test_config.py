@@ -79,7 +79,7 @@ def test_top_level_key_in_a_profile_keeps_the_list_of_keys(tmp_path: Path) -> No
         load(write(tmp_path, text), profile="strict")
     assert caught.value.field == "profiles.strict.verdict"
     assert caught.value.message == (
-        "unknown key 'verdict' (expected one of: description, components, overrides)"
+        "unknown key 'verdict' (expected one of: description, components, overrides, watch)"
     )
 
 
