@@ -15,11 +15,10 @@ import difflib
 import sys
 from collections.abc import Sequence
 
-from readiness.cli.run import DEFAULT_GATES, default_gates, pytest_args, reader_may_leave, run
-from readiness.cli.usage import SUBCOMMANDS
+from readiness.cli.output import reader_may_leave
 from readiness.core.formatting import printable
 
-__all__ = ["DEFAULT_GATES", "default_gates", "main", "pytest_args", "unknown_subcommand"]
+__all__ = ["main", "unknown_subcommand"]
 
 HELP = ("-h", "--help")
 HELP_PYTEST = "--help-pytest"
@@ -34,6 +33,8 @@ PYTEST_HELP_INTRO = (
 def unknown_subcommand(word: str) -> str:
     """The one line for a first argument that is neither an option nor a subcommand: before
     subcommands it was taken as a pytest path, and the demo ran and wrote a report."""
+    from readiness.cli.usage import SUBCOMMANDS
+
     close = difflib.get_close_matches(word, SUBCOMMANDS, n=1)
     hint = f"; did you mean {close[0]}?" if close else ""
     if not close and ("/" in word or "::" in word or word.endswith(".py")):
@@ -52,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(rest)
         # Imported here: a gate run does not pay for the other commands' modules.
         if word == "doctor":
+            from readiness.cli.run import default_gates
             from readiness.doctor import main as doctor
 
             gates = default_gates()
@@ -75,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: list[str]) -> int:
     """`run`, or the help or versions when asked for anywhere on its line."""
+    from readiness.cli.run import run  # pytest's import: paid by runs, not by merge or report
+
     if any(a in HELP for a in argv):
         from readiness.cli.usage import gate_help
 

@@ -52,11 +52,11 @@ def main(argv: Sequence[str]) -> int:
 
     from readiness.core.merge import merge
     from readiness.core.shards import merge_problem
-    from readiness.plugin.gate import new_run_id
     from readiness.reports.folder import (
         ReportDirError,
         check_report_dir,
         check_run_dir_free,
+        new_run_id,
         start_run_dir,
     )
     from readiness.reports.terminal import written_lines

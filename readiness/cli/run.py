@@ -7,13 +7,12 @@ readiness/plugin/header.py) so that its first lines say which file it is and why
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
+
+from readiness.cli.output import reader_may_leave
 
 # Used when neither --gates nor ./gates.yaml is there: a generic smoke gate for any target.
 DEFAULT_GATES = Path(__file__).resolve().parent.parent / "default_gates.yaml"
@@ -64,55 +63,3 @@ def run(argv: list[str]) -> int:
 
     code = reader_may_leave(gate)
     return 2 if code == pytest.ExitCode.USAGE_ERROR else code
-
-
-class _ReaderMayLeave:
-    """stdout for the run: if its reader goes away (``readiness-gate ... | head``), the rest
-    of the output is dropped and the run goes on, so the reports are written and the exit
-    code is the verdict's, instead of a traceback in the middle of the checks."""
-
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-        self.gone = False
-
-    def write(self, text: str) -> int:
-        if not self.gone:
-            try:
-                return int(self._stream.write(text))
-            except BrokenPipeError:
-                self.gone = True
-        return len(text)
-
-    def flush(self) -> None:
-        if not self.gone:
-            try:
-                self._stream.flush()
-            except BrokenPipeError:
-                self.gone = True
-
-    def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding ...
-        return getattr(self._stream, name)
-
-
-def _drop_unwritten_output(stream: Any) -> None:
-    # What the closed pipe refused is still in the stream's buffer; the interpreter would try
-    # it again at exit and print "Exception ignored ... BrokenPipeError".
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, stream.fileno())
-    except (AttributeError, OSError, ValueError):  # not backed by a file descriptor
-        pass
-    finally:
-        os.close(devnull)
-
-
-def reader_may_leave(command: Callable[[], int]) -> int:
-    """``command()`` with stdout that survives its reader going away (see _ReaderMayLeave)."""
-    previous = sys.stdout
-    stdout = sys.stdout = _ReaderMayLeave(previous)
-    try:
-        return command()
-    finally:
-        sys.stdout = previous
-        if stdout.gone:
-            _drop_unwritten_output(previous)

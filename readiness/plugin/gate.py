@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import secrets
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,11 +16,7 @@ from readiness.core.shards import Shard, ShardPlan, parse_shard
 from readiness.plugin.http import Limits
 from readiness.plugin.interrupt import InterruptWatch
 from readiness.plugin.trust import TrustBundle, TrustStore, from_config
-
-
-def new_run_id(now: dt.datetime) -> str:
-    # Sortable by time; the suffix keeps two runs started in the same second apart.
-    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+from readiness.reports.folder import new_run_id
 
 
 @dataclass

@@ -3,8 +3,16 @@ usage error (exit 2) before it measures anything, not an INTERNALERROR after."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import secrets
 from pathlib import Path
+
+
+def new_run_id(now: dt.datetime) -> str:
+    """A run folder's name: sortable by time; the suffix keeps two runs started in the same
+    second apart."""
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
 class ReportDirError(Exception):
