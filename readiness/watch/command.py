@@ -103,6 +103,8 @@ def main(argv: Sequence[str]) -> int:
         prepared = prepare(flags)
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
+    except KeyboardInterrupt:  # Ctrl-C before any round: nothing was started or written
+        return 130
     except (WatchInputError, ConfigError, ReportDirError) as exc:
         sys.stderr.write(f"{PROG}: error: {printable(exc)}\n")
         return 2
@@ -130,20 +132,19 @@ class Watch:
         try:
             self._write_progress()
             self._rounds()
+            # Decided here: a signal from now on is only recorded (no report is cut short).
+            interrupted = self.stopper.stopped
+            verdict = (
+                refused(self.refusal)
+                if self.refusal is not None and not interrupted
+                else judge(
+                    [r.outcome for r in self.rounds], self.settings.limits, interrupted=interrupted
+                )
+            )
+            written = report.write_all(self._document(verdict, interrupted), watch_dir)
         finally:
             self.stopper.uninstall()
             self.waker.close()
-        verdict = (
-            refused(self.refusal)
-            if self.refusal is not None and not self.stopper.stopped
-            else judge(
-                [r.outcome for r in self.rounds],
-                self.settings.limits,
-                interrupted=self.stopper.stopped,
-            )
-        )
-        doc = self._document(verdict)
-        written = report.write_all(doc, watch_dir)
         self._say(
             f"window verdict: {verdict.label} (exit {verdict.exit_code}) · "
             + " · ".join(printable(r) for r in verdict.reasons)
@@ -213,7 +214,7 @@ class Watch:
             what = f"{record.verdict}, {ready}"
         return f"{which}: {what}, {record.duration_s:.1f} s"
 
-    def _document(self, verdict: WindowVerdict | None) -> dict[str, Any]:
+    def _document(self, verdict: WindowVerdict | None, interrupted: bool) -> dict[str, Any]:
         state = report.WatchState(
             watch_id=self.prepared.watch_id,
             started_at=self.started_at,
@@ -223,15 +224,15 @@ class Watch:
             gates_file=str(self.prepared.config.path),
             rounds=list(self.rounds),
             verdict=verdict,
-            interrupted=self.stopper.stopped,
-            signal_name=self.stopper.signal_name,
+            interrupted=interrupted,
+            signal_name=self.stopper.signal_name if interrupted else None,
             stopped_early=self.stopped_early,
         )
         return report.document(state, self.prepared.config.redactor)
 
     def _write_progress(self) -> None:
         """watch.json as it stands (complete: false): what a killed watch leaves behind."""
-        report.write_json(self._document(None), self.prepared.watch_dir)
+        report.write_json(self._document(None, self.stopper.stopped), self.prepared.watch_dir)
 
     def _say(self, line: str) -> None:
         sys.stdout.write(line + "\n")
