@@ -20,7 +20,12 @@ from typing import Any
 
 from readiness.config import ConfigError, GateConfig
 from readiness.core.formatting import format_percent, printable
-from readiness.reports.folder import ReportDirError, check_report_dir, check_run_dir_free
+from readiness.reports.folder import (
+    ReportDirError,
+    check_report_dir,
+    check_run_dir_free,
+    new_run_id,
+)
 from readiness.watch import report
 from readiness.watch.options import (
     DEFAULT_PROFILE,
@@ -66,7 +71,7 @@ def prepare(flags: Flags) -> Prepared:
     # Imported here: the gate's own option set and its start-up checks, as a round makes them.
     from readiness.cli.run import default_gates
     from readiness.cli.usage import gate_options
-    from readiness.plugin.gate import GateOptions, GateRun, new_run_id
+    from readiness.plugin.gate import GateOptions, GateRun
 
     run_options = _run_options(flags.passthrough, gate_options())
     gates = run_options.get("gates") or default_gates()
