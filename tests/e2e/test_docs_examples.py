@@ -8,7 +8,10 @@ just before its fence (invisible once rendered):
   smoke component (``BASE``);
 - ``<!-- fragment: under components.smoke -->``: nested under that path first, then merged;
 - ``<!-- invalid: fails with the error below -->``: must not load, and must fail with exactly
-  the ``readiness-gate: error:`` line of the ``text`` block that follows it.
+  the ``readiness-gate: error:`` line of the ``text`` block that follows it;
+- ``<!-- file: PATH -->``: a file of the repository shown whole (PATH from the root), which
+  the block must equal; it loads as a gates file when its name is ``gates.yaml``, else (a
+  compose file) it must parse, and its own test runs it (tests/e2e/test_compose_load.py).
 
 A CA file an example names (``tls.ca_bundle``) is created, as docs/gates.md says ("with the
 files it names present"). docs/writing-a-suite.md's example (a suite of its own) is run by
@@ -33,7 +36,7 @@ from readiness.config import ConfigError, load
 DOCS = ("docs/gates.md", "docs/browser-suites.md", "docs/load.md", "docs/security.md", "README.md")
 BASE: dict[str, Any] = {"components": {"smoke": {"weight": 1}}}
 FENCE = re.compile(r"^(?P<indent>\s*)```(?P<lang>\S*)\s*$")
-MARKER = re.compile(r"^\s*<!--\s*(?P<kind>fragment|invalid):\s*(?P<how>.*?)\s*-->\s*$")
+MARKER = re.compile(r"^\s*<!--\s*(?P<kind>fragment|invalid|file):\s*(?P<how>.*?)\s*-->\s*$")
 ERROR_PREFIX = "readiness-gate: error: "
 
 
@@ -128,6 +131,12 @@ def test_the_docs_have_examples() -> None:
 def test_the_example_loads(
     example: Example, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if example.kind == "file":
+        shown = REPO / example.how
+        assert example.text == shown.read_text(encoding="utf-8"), f"{example} differs from {shown}"
+        if shown.name != "gates.yaml":
+            assert isinstance(yaml.safe_load(example.text), dict), f"{example}: not YAML"
+            return
     text = gates_text(example)
     write_gates(tmp_path, text)
     write_named_files(tmp_path, text)
