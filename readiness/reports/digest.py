@@ -473,6 +473,25 @@ def outstanding(result: Mapping[str, Any]) -> list[Finding]:
     return sorted(group_findings(checks), key=lambda f: f.rank)
 
 
+def scope_line(result: Mapping[str, Any]) -> str | None:
+    """What part of a run this report is, when it is not a whole single run: a shard's
+    verdict covers its slice only (a reader must not take it for the run's), a merged run
+    names its shards. None for an ordinary run."""
+    shard = result.get("shard")
+    if isinstance(shard, dict):
+        ran, planned = len(shard.get("slice") or []), len(shard.get("plan") or [])
+        return (
+            f"Shard {shard.get('index')}/{shard.get('count')}: this report covers its slice,"
+            f" {ran} of the run's {planned} planned checks. The run's verdict is the merge's"
+            " (readiness-gate merge with every shard's folder)."
+        )
+    merged = result.get("merged_from")
+    if isinstance(merged, list) and merged:
+        runs = ", ".join(str(m.get("run_id")) for m in merged)
+        return f"Merged from {len(merged)} shards ({runs})."
+    return None
+
+
 def digest(result: Mapping[str, Any]) -> Digest:
     """Everything above for one readiness.json dict."""
     return Digest(

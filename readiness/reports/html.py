@@ -33,7 +33,7 @@ from readiness.core.formatting import (
 )
 from readiness.reports import page_model
 from readiness.reports.charts import charts_for
-from readiness.reports.digest import digest
+from readiness.reports.digest import digest, scope_line
 from readiness.reports.evidence_view import PAGE_EMBED_BYTES, evidence_view
 from readiness.reports.folder import write_atomically
 from readiness.reports.history import read_history
@@ -121,6 +121,7 @@ def _context(result: dict[str, Any], run_dir: Path | None, link_base: str) -> di
     return {
         "r": result,
         "d": digest(result),
+        "scope": scope_line(result),
         "shares": page_model.shares(result),
         "statuses": {c.get("name"): c.get("status") for c in result.get("components", [])},
         "link_base": link_base,

@@ -22,7 +22,7 @@ from readiness.core.formatting import (
     format_value,
     shorten,
 )
-from readiness.reports.digest import Digest, digest, outcome_counts
+from readiness.reports.digest import Digest, digest, outcome_counts, scope_line
 from readiness.reports.folder import write_atomically
 
 __all__ = ["format_percent", "md", "render_summary", "write_summary"]
@@ -99,6 +99,9 @@ def _header(result: dict[str, Any]) -> list[str]:
     lines = [f"## readiness-gate: {verdict}", "", head]
     if result.get("interrupted"):
         lines += ["", "**PARTIAL — interrupted**: only the checks that finished are reported."]
+    scope = scope_line(result)
+    if scope:
+        lines += ["", f"**{_line(scope)}**"]
     if result.get("unreachable"):
         lines += ["", f"**Target unreachable:** {_line(result['unreachable'])}"]
     lines += [

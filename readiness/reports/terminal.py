@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from readiness.core.formatting import format_percent, format_ratio, format_value, printable
-from readiness.reports.digest import Digest, digest
+from readiness.reports.digest import Digest, digest, scope_line
 
 _VERDICT_STYLE = {
     "GO": "bold white on green",
@@ -80,6 +80,9 @@ def render(
     if result.get("interrupted"):
         headline.append("  PARTIAL: run interrupted", style="bold red")
     console.print(headline)
+    scope = scope_line(result)
+    if scope:
+        console.print(Text(f"  {printable(scope)}", style="bold"), soft_wrap=True)
     console.print(
         Text(
             f"  confidence {format_ratio(conf['value'])}: coverage {conf['checks_ran']}/"

@@ -95,6 +95,8 @@ def test_the_merge_of_three_shards_is_the_single_run(runs: dict[str, Any]) -> No
     history = (runs["root"] / "merged" / "history.jsonl").read_text(encoding="utf-8")
     assert len(history.splitlines()) == 1
     assert "merged 3 shards" in merged_run.stdout
+    summary = (runs["root"] / "merged" / "merged" / "summary.md").read_text(encoding="utf-8")
+    assert "Merged from 3 shards (shard-1, shard-2, shard-3)." in summary
 
 
 def test_shards_cut_disjoint_slices_that_keep_a_page_together(runs: dict[str, Any]) -> None:
@@ -117,6 +119,12 @@ def test_shards_cut_disjoint_slices_that_keep_a_page_together(runs: dict[str, An
     assert not (shards_root / "latest").exists()
     for folder, mine in zip(folders, slices, strict=True):
         assert set(outcomes(_json(folder))) == mine
+    # No reader takes a shard's verdict for the run's: every report and the terminal say so.
+    first = runs["shards"][0]
+    scope = f"Shard 1/3: this report covers its slice, {len(slices[0])} of the run's {len(plan)}"
+    assert scope in first.stdout
+    assert scope in (folders[0] / "summary.md").read_text(encoding="utf-8")
+    assert scope.replace("'", "&#39;") in (folders[0] / "readiness.html").read_text("utf-8")
 
 
 def test_merge_refuses_shards_that_do_not_make_one_run(
