@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from readiness.core.redaction import redact_url
+
 # Errors of a union's branch that the value is not even shaped like (a name where a mapping
 # was given, or the reverse): the branch the user meant has the informative error.
 _WRONG_SHAPE = frozenset({"model_type", "model_attributes_type", "dict_type", "literal_error"})
@@ -73,11 +75,16 @@ def explain(
     if error["type"] == "missing":
         return "required key is missing"
     got = error.get("input")
-    shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
+    # A URL's password or token must not reach the terminal or a CI log in an error line.
+    shown = "" if isinstance(got, dict | list) else f" (got {_hidden(got)!r})"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"].startswith("date"):
         message += "; write dates as YYYY-MM-DD"
     return f"{message}{shown}"
+
+
+def _hidden(value: Any) -> Any:
+    return redact_url(value) if isinstance(value, str) else value
 
 
 def _unknown_key(

@@ -251,3 +251,17 @@ def test_bare_number_threshold_is_a_budget(tmp_path: Path) -> None:
 )
 def test_threshold_direction(good: float, poor: float, flag: bool, higher: bool) -> None:
     assert Threshold(good=good, poor=poor, higher_is_better=flag).higher_is_better is higher
+
+
+def test_a_rejected_value_is_shown_without_its_password_or_token(tmp_path: Path) -> None:
+    # The error line quotes the value it refused: a URL's secrets must not reach a CI log.
+    path = write(
+        tmp_path,
+        'browser:\n  connect: "http://user:hunter22secret@farm.test/?token=abcdef123456"\n'
+        + SMOKE,
+    )
+    with pytest.raises(ConfigError) as raised:
+        load(str(path))
+    line = str(raised.value)
+    assert "browser.connect" in line and "farm.test" in line
+    assert "hunter22secret" not in line and "abcdef123456" not in line
