@@ -237,7 +237,10 @@ def _open(session: BrowserSession, tab: Any, path: str) -> PageScan:
     except Exception as exc:
         result.error = load_failure(exc).reason
         return result
-    result.loaded = tab.url
+    # Where the server's answer (its redirects included) left the page. A <meta> refresh can
+    # land before the next line runs: that is the page going on by itself, to be said so,
+    # not a server redirect to list under browser.redirects (and then audit under this name).
+    result.loaded = response.url if response is not None else tab.url
     why = (
         not_a_page(response.status, response.headers.get("content-type"))
         if response is not None
@@ -246,7 +249,7 @@ def _open(session: BrowserSession, tab: Any, path: str) -> PageScan:
     if why:
         result.error = f"page answered {why}: not scanned"
     else:
-        result.error = session.ended_elsewhere(tab, path)
+        result.error = moved_on(tab, result.loaded) or session.ended_elsewhere(tab, path)
     return result
 
 
