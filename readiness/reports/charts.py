@@ -345,11 +345,10 @@ def _table(content: Any) -> _Table | None:
 def _time_chart(
     colours: Sequence[str], seconds: Sequence[float | None], y_title: str | None, **options: Any
 ) -> Any:
-    span = max((t for t in seconds if t is not None), default=0.0) or 1.0
     return pygal.XY(
         **draw.base_config(
             colours,
-            xrange=(0, span),
+            xrange=(0, _span(seconds)),
             allow_interruptions=True,
             show_dots=False,
             show_y_guides=True,
@@ -384,6 +383,49 @@ def _span(seconds: Sequence[float | None]) -> float:
     return max((t for t in seconds if t is not None), default=0.0) or 1.0
 
 
+@dataclass(frozen=True)
+class Line:
+    """One series of a chart over the load run's seconds."""
+
+    name: str
+    values: Sequence[float | None]
+    colour: str
+    width: float
+
+
+def _over_time(
+    chart_id: str,
+    title: str,
+    seconds: Sequence[float | None],
+    lines: Sequence[Line],
+    check: dict[str, Any] | None,
+    *,
+    unit: str,
+    y_title: str | None,
+    alt: str,
+    scale: float = 1.0,
+    users: Sequence[float | None] | None = None,
+) -> Chart:
+    """A load chart: ``lines`` over the run's seconds, the check's good and poor lines (its
+    threshold times ``scale``) across it, and the users on the right axis."""
+    band = _band(check) if check else None
+    colours = [line.colour for line in lines] + (
+        [draw.GOOD_COLOUR, draw.POOR_COLOUR] if band else []
+    )
+    colours += [draw.GREY] if users is not None else []
+    values = [v for line in lines for v in line.values if v is not None]
+    top = max([*values, *((scale * edge for edge in band) if band else ())])
+    chart = _time_chart(colours, seconds, y_title, range=(0, top * 1.1 or 1))
+    for line in lines:
+        chart.add(line.name, _pairs(seconds, line.values), stroke_style={"width": line.width})
+    _add_band(chart, check, _span(seconds), unit, scale=scale)
+    if users is not None:
+        chart.add(
+            "users (right axis)", _pairs(seconds, users), secondary=True, stroke_style=USERS_STROKE
+        )
+    return Chart(chart_id, title, "load", draw.render(chart, chart_id, title, alt), alt)
+
+
 def _load_latency(series: _Table, check: dict[str, Any] | None) -> Chart | None:
     seconds = series.column("t (s)")
     p95 = series.column("p95 ms (10 s window)")
@@ -391,16 +433,6 @@ def _load_latency(series: _Table, check: dict[str, Any] | None) -> Chart | None:
         return None
     users = series.column("users")
     band = _band(check) if check else None
-    colours = [draw.BLUE] + ([draw.GOOD_COLOUR, draw.POOR_COLOUR] if band else []) + [draw.GREY]
-    top = max([*(v for v in p95 if v is not None), *(band or ())])
-    chart = _time_chart(colours, seconds, "ms", range=(0, top * 1.1 or 1))
-    chart.add("p95 (10 s window)", _pairs(seconds, p95), stroke_style={"width": 2.5})
-    _add_band(chart, check, _span(seconds), "ms")
-    if users is not None:
-        chart.add(
-            "users (right axis)", _pairs(seconds, users), secondary=True, stroke_style=USERS_STROKE
-        )
-    chart_id, title = "load-latency", "Load: 95th percentile response time over the run"
     worst = max(v for v in p95 if v is not None)
     judged = (
         " The check judges the whole run's successful requests:"
@@ -420,7 +452,17 @@ def _load_latency(series: _Table, check: dict[str, Any] | None) -> Chart | None:
         + "."
         + judged
     )
-    return Chart(chart_id, title, "load", draw.render(chart, chart_id, title, alt), alt)
+    return _over_time(
+        "load-latency",
+        "Load: 95th percentile response time over the run",
+        seconds,
+        [Line("p95 (10 s window)", p95, draw.BLUE, 2.5)],
+        check,
+        unit="ms",
+        y_title="ms",
+        users=users,
+        alt=alt,
+    )
 
 
 def _load_throughput(series: _Table, check: dict[str, Any] | None) -> Chart | None:
@@ -431,19 +473,6 @@ def _load_throughput(series: _Table, check: dict[str, Any] | None) -> Chart | No
     errors = series.column("errors/s")
     users = series.column("users")
     band = _band(check) if check else None
-    colours = [draw.BLUE, draw.VERMILION] if errors else [draw.BLUE]
-    colours += ([draw.GOOD_COLOUR, draw.POOR_COLOUR] if band else []) + [draw.GREY]
-    top = max([*(v for v in rps if v is not None), *(band or ())])
-    chart = _time_chart(colours, seconds, None, range=(0, top * 1.1 or 1))
-    chart.add("requests/s", _pairs(seconds, rps), stroke_style={"width": 2.5})
-    if errors:
-        chart.add("failed requests/s", _pairs(seconds, errors), stroke_style={"width": 2})
-    _add_band(chart, check, _span(seconds), "req/s (run)")
-    if users is not None:
-        chart.add(
-            "users (right axis)", _pairs(seconds, users), secondary=True, stroke_style=USERS_STROKE
-        )
-    chart_id, title = "load-throughput", "Load: requests and failures per second"
     total = sum(v for v in rps if v is not None)
     failed = sum(v for v in errors or [] if v is not None)
     alt = (
@@ -458,7 +487,20 @@ def _load_throughput(series: _Table, check: dict[str, Any] | None) -> Chart | No
             else ""
         )
     )
-    return Chart(chart_id, title, "load", draw.render(chart, chart_id, title, alt), alt)
+    lines = [Line("requests/s", rps, draw.BLUE, 2.5)]
+    if errors:
+        lines.append(Line("failed requests/s", errors, draw.VERMILION, 2))
+    return _over_time(
+        "load-throughput",
+        "Load: requests and failures per second",
+        seconds,
+        lines,
+        check,
+        unit="req/s (run)",
+        y_title=None,
+        users=users,
+        alt=alt,
+    )
 
 
 def _load_errors(series: _Table, check: dict[str, Any] | None) -> Chart | None:
@@ -473,12 +515,6 @@ def _load_errors(series: _Table, check: dict[str, Any] | None) -> Chart | None:
     if all(s is None for s in share):
         return None
     band = _band(check) if check else None
-    colours = [draw.VERMILION] + ([draw.GOOD_COLOUR, draw.POOR_COLOUR] if band else [])
-    top = max([*(s for s in share if s is not None), *((100 * b for b in band) if band else ())])
-    chart = _time_chart(colours, seconds, "% failed", range=(0, top * 1.1 or 1))
-    chart.add("failed share each second", _pairs(seconds, share), stroke_style={"width": 2.5})
-    _add_band(chart, check, _span(seconds), "% (run)", scale=100)
-    chart_id, title = "load-errors", "Load: share of failed requests over the run"
     worst = max(s for s in share if s is not None)
     alt = (
         f"The share of requests that failed, each second over {number(_span(seconds))} s of"
@@ -491,7 +527,17 @@ def _load_errors(series: _Table, check: dict[str, Any] | None) -> Chart | None:
             else ""
         )
     )
-    return Chart(chart_id, title, "load", draw.render(chart, chart_id, title, alt), alt)
+    return _over_time(
+        "load-errors",
+        "Load: share of failed requests over the run",
+        seconds,
+        [Line("failed share each second", share, draw.VERMILION, 2.5)],
+        check,
+        unit="% (run)",
+        y_title="% failed",
+        scale=100,
+        alt=alt,
+    )
 
 
 def _percent(ratio: Any) -> str:
