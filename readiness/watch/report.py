@@ -147,7 +147,8 @@ def _view(doc: dict[str, Any]) -> dict[str, Any]:
         "reasons": doc["reasons"],
         "availability": availability.text,
         "go_share": "—" if share is None else format_share(share),
-        "window": format_duration(settings["for_s"]),
+        "window": format_duration(settings["for_s"])
+        + (f" (at most {settings['max_rounds']} rounds)" if settings.get("max_rounds") else ""),
         "cadence": (
             "rounds back to back"
             if settings["every_s"] == 0
