@@ -144,7 +144,7 @@ def test_the_composite_actions_gate_step(tmp_path: Path) -> None:
 
 def test_the_gitlab_templates_script(tmp_path: Path, gates: Path) -> None:
     """The template's script line as the runner's shell runs it: the run folder named after the
-    job, reports/latest/junit.xml (the junit report's path) in it, the gate's exit code."""
+    job, its junit.xml (the junit report's path) in it, the gate's exit code."""
     template = yaml.safe_load(
         (CI / "gitlab" / "readiness-gate.gitlab-ci.yml").read_text(encoding="utf-8")
     )
@@ -160,6 +160,8 @@ def test_the_gitlab_templates_script(tmp_path: Path, gates: Path) -> None:
             ["bash", "-c", line], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
         )
     assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr
-    junit = tmp_path / job["artifacts"]["reports"]["junit"]
-    assert junit.resolve() == (tmp_path / "reports" / "gitlab-4242" / "junit.xml").resolve()
+    # GitLab expands the job's variables in the report's path; the file is no symlink.
+    junit = tmp_path / job["artifacts"]["reports"]["junit"].replace("$CI_JOB_ID", "4242")
+    assert junit == tmp_path / "reports" / "gitlab-4242" / "junit.xml"
+    assert junit.is_file() and not junit.is_symlink()
     assert '<testsuite name="smoke"' in junit.read_text(encoding="utf-8")
