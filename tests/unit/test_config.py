@@ -257,8 +257,7 @@ def test_a_rejected_value_is_shown_without_its_password_or_token(tmp_path: Path)
     # The error line quotes the value it refused: a URL's secrets must not reach a CI log.
     path = write(
         tmp_path,
-        'browser:\n  connect: "http://user:hunter22secret@farm.test/?token=abcdef123456"\n'
-        + SMOKE,
+        'browser:\n  connect: "http://user:hunter22secret@farm.test/?token=abcdef123456"\n' + SMOKE,
     )
     with pytest.raises(ConfigError) as raised:
         load(str(path))
