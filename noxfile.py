@@ -277,6 +277,8 @@ def benchmarks(session: nox.Session) -> None:
     env.run("python", "benchmarks/security_suite.py")
     env.run("python", "benchmarks/browser_gate.py", "--runs", "3", "--pages", "1")
     env.run("python", "benchmarks/load_rps.py")
+    env.run("python", "benchmarks/demo_server.py")
+    env.run("python", "benchmarks/shard_merge.py")
 
 
 @nox.session(venv_backend=_NO_NOX_VENV, default=False)
