@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from readiness.cli.report import OneLineParser, ReportInputError, evidence_files, load_result
+from readiness.cli.output import OneLineParser
+from readiness.cli.report import ReportInputError, evidence_files, load_result
 from readiness.core.formatting import printable
 
 PROG = "readiness-gate merge"
@@ -24,6 +25,7 @@ PROG = "readiness-gate merge"
 def parser() -> OneLineParser:
     out = OneLineParser(
         prog=PROG,
+        raises=ReportInputError,
         description="Weigh the shards of one run (readiness-gate run --shard I/N) as that run:"
         " one verdict, every report, one exit code.",
     )

@@ -1,4 +1,5 @@
-"""stdout for a command whose reader may go away (``readiness-gate ... | head``).
+"""What every subcommand shares: stdout whose reader may go away (``readiness-gate ... |
+head``), and the parser whose mistakes are one line.
 
 No import of pytest or the engine here: every subcommand goes through it, and ``merge`` or
 ``report`` must not pay for pytest's import (0.3 s of a merge's budget of 1 s).
@@ -6,10 +7,33 @@ No import of pytest or the engine here: every subcommand goes through it, and ``
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Callable
 from typing import Any
+
+
+class InputError(Exception):
+    """What is wrong with a subcommand's input, as the one line the user sees (exit 2)."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse whose mistakes are one line, ``raises`` (InputError by default) naming the
+    command's --help, instead of argparse's usage block and its own exit."""
+
+    def __init__(
+        self,
+        *args: Any,
+        raises: type[Exception] = InputError,
+        help_of: str | None = None,
+        **kw: Any,
+    ) -> None:
+        super().__init__(*args, **kw)
+        self._raises, self._help_of = raises, help_of or self.prog
+
+    def error(self, message: str) -> Any:
+        raise self._raises(f"{message} (see {self._help_of} --help)")
 
 
 class _ReaderMayLeave:

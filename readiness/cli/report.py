@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import readiness
+from readiness.cli.output import InputError, OneLineParser
 from readiness.core.formatting import printable
 
 PROG = "readiness-gate report"
@@ -31,18 +32,14 @@ SCHEMA_MAJOR = "1"
 FILE_EVIDENCE = ("image", "html")  # evidence kinds whose content is a path in the run folder
 
 
-class ReportInputError(Exception):
+class ReportInputError(InputError):
     """What is wrong with the command's input, as the one line the user sees."""
-
-
-class OneLineParser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:  # one line and exit 2, not argparse's usage block
-        raise ReportInputError(f"{message} (see {self.prog} --help)")
 
 
 def parser() -> argparse.ArgumentParser:
     out = OneLineParser(
         prog=PROG,
+        raises=ReportInputError,
         description="Write readiness.html, summary.md and junit.xml again from a run's"
         " readiness.json, with the writers a run uses. Nothing is measured.",
     )

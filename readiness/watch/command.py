@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from readiness.cli.output import OneLineParser
 from readiness.config import ConfigError, GateConfig
 from readiness.core.formatting import format_percent, printable
 from readiness.reports.folder import (
@@ -31,7 +32,6 @@ from readiness.watch.options import (
     DEFAULT_PROFILE,
     PROG,
     Flags,
-    OneLineParser,
     WatchInputError,
     WatchSettings,
     parse_flags,
@@ -93,7 +93,13 @@ def prepare(flags: Flags) -> Prepared:
 def _run_options(passthrough: Sequence[str], declared: Sequence[Any]) -> dict[str, Any]:
     """The gate options among the rounds' arguments, parsed as the plugin declares them
     (pytest's own options, which the gate does not declare, are left for the rounds)."""
-    lenient = OneLineParser(prog=f"{PROG} (run options)", add_help=False, allow_abbrev=False)
+    lenient = OneLineParser(
+        prog=f"{PROG} (run options)",
+        raises=WatchInputError,
+        help_of=PROG,
+        add_help=False,
+        allow_abbrev=False,
+    )
     for option in declared:
         kept = {k: v for k, v in option.attrs.items() if k in _PARSED_ATTRS}
         lenient.add_argument(*option.names, **kept)

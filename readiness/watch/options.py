@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from readiness.cli.output import InputError, OneLineParser
 from readiness.config import ConfigError, GateConfig, WatchPolicy
 from readiness.config.durations import EXAMPLES, format_duration, parse_duration
 from readiness.watch.window import Limits
@@ -29,18 +30,14 @@ DEFAULT_PROFILE = "post-deploy"
 DEFAULT_REPORT_DIR = "reports"
 
 
-class WatchInputError(Exception):
+class WatchInputError(InputError):
     """What is wrong with the watch's input, as the one line the user sees."""
-
-
-class OneLineParser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:  # one line and exit 2, not argparse's usage block
-        raise WatchInputError(f"{message} (see {PROG} --help)")
 
 
 def parser() -> argparse.ArgumentParser:
     out = OneLineParser(
         prog=PROG,
+        raises=WatchInputError,
         usage=f"{PROG} [--for D] [--every D] [--rounds N] [LIMITS] [--profile P] [RUN OPTIONS]",
         description="Repeat a profile's checks over a window, as a rollout analysis does: one"
         " complete gate run per round, the verdict over the window with a failure, an"
