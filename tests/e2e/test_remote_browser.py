@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -255,8 +256,15 @@ def test_a_server_that_never_answers_is_a_timeout_in_one_line() -> None:
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         url = f"ws://127.0.0.1:{silent.getsockname()[1]}/"
-        with started_playwright() as pw, pytest.raises(BrowserServerUnavailable) as caught:
-            connect_browser(pw, url, timeout_s=1)
+
+        def connect() -> None:
+            with started_playwright() as pw:
+                connect_browser(pw, url, timeout_s=1)
+
+        # In a thread of its own: a Playwright the suite's `chromium` fixture started in this
+        # thread refuses a second sync Playwright here ("Sync API inside the asyncio loop").
+        with ThreadPoolExecutor(1) as pool, pytest.raises(BrowserServerUnavailable) as caught:
+            pool.submit(connect).result(timeout=120)  # a hang guard; the timeout is 1 s
     assert str(caught.value) == (
         f"the browser server at {url} did not complete the connection within 1 s: check that"
         " browser.connect names a Playwright browser server (playwright run-server) reachable"
