@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import ssl
 import threading
 from collections.abc import Callable
@@ -97,10 +98,18 @@ class WsgiServer:
             server.ssl_adapter = _ContextSSLAdapter(self._ssl_context)
         # prepare() binds and calls listen(), so the kernel accepts connections from here
         # on; the serve thread picks them up from the backlog.
-        server.prepare()
-        self._server = server
-        self._thread = threading.Thread(target=server.serve, name=self.name, daemon=True)
-        self._thread.start()
+        # Its threads (cheroot's workers, made by prepare(), and the serve thread) are made
+        # with SIGINT and SIGTERM blocked: the kernel may give a process's signal to any
+        # thread that does not block it, and one landing in a server thread left the main
+        # thread (a gate serving the demo, its check waiting) asleep and the signal unheard.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGTERM))
+        try:
+            server.prepare()
+            self._server = server
+            self._thread = threading.Thread(target=server.serve, name=self.name, daemon=True)
+            self._thread.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         return self
 
     def stop(self) -> None:

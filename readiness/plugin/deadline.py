@@ -24,6 +24,7 @@ import contextvars
 import heapq
 import itertools
 import os
+import signal
 import socket
 import threading
 import time
@@ -90,7 +91,16 @@ class _Watchdog:
                 self._thread = threading.Thread(
                     target=self._run, name="request-deadlines", daemon=True
                 )
-                self._thread.start()
+                # Made with SIGINT and SIGTERM blocked (a thread inherits its maker's mask).
+                # The kernel gives a process's signal to any thread that does not block it;
+                # one landing here left the main thread asleep in a check's wait, where Python
+                # runs the handler only once it wakes: a run ignored SIGTERM for a whole 60 s
+                # wait (once in five runs of the suite). Signals are the main thread's.
+                held = signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGTERM))
+                try:
+                    self._thread.start()
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
             elif self._heap[0][2] is watch:  # due before what the thread waits for
                 self._changed.notify()
         return watch
