@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from readiness.threads import signals_left_to_main_thread
+
 ENV_VAR = "READINESS_CHROMIUM"
 SYSTEM_CANDIDATES = (
     "chromium-headless-shell",  # Debian's package of the headless shell
@@ -67,7 +69,11 @@ def started_playwright(*, compile_cache: bool = True) -> Iterator[Any]:
     if own:
         os.environ[COMPILE_CACHE_VAR] = str(compile_cache_dir())
     try:
-        playwright = sync_playwright().start()  # the driver inherits the environment now
+        # Python 3.11's asyncio waits for the driver in a thread of its own, for the whole
+        # session: it must leave the signals to the main thread. The driver (Node) inherits
+        # the blocked mask and resets it; tests/unit/test_signal_threads.py checks that.
+        with signals_left_to_main_thread():
+            playwright = sync_playwright().start()  # the driver inherits the environment now
     finally:
         if own:  # only the driver needs it; nothing else this process starts reads it
             del os.environ[COMPILE_CACHE_VAR]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import signal
 import ssl
 import threading
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from cheroot.ssl import Adapter
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 
 from readiness.demo.app import DemoApp, create_app
+from readiness.threads import signals_left_to_main_thread
 
 SERVER_NAME = "demo"  # what cheroot advertises when the app sets no Server header: no version
 NUM_THREADS = 16
@@ -98,18 +98,13 @@ class WsgiServer:
             server.ssl_adapter = _ContextSSLAdapter(self._ssl_context)
         # prepare() binds and calls listen(), so the kernel accepts connections from here
         # on; the serve thread picks them up from the backlog.
-        # Its threads (cheroot's workers, made by prepare(), and the serve thread) are made
-        # with SIGINT and SIGTERM blocked: the kernel may give a process's signal to any
-        # thread that does not block it, and one landing in a server thread left the main
-        # thread (a gate serving the demo, its check waiting) asleep and the signal unheard.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGTERM))
-        try:
+        # Its threads (cheroot's workers, made by prepare(), and the serve thread) live in
+        # the gate when it serves the demo: they leave the signals to its main thread.
+        with signals_left_to_main_thread():
             server.prepare()
             self._server = server
             self._thread = threading.Thread(target=server.serve, name=self.name, daemon=True)
             self._thread.start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         return self
 
     def stop(self) -> None:

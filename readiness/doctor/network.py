@@ -22,6 +22,7 @@ from readiness.doctor.findings import Finding, Status, fail, ok, skip, warn
 from readiness.plugin import trust
 from readiness.plugin.gate import GateRun
 from readiness.plugin.http import BoundedSession, DeadlineExceeded, Limits
+from readiness.threads import start_daemon
 
 # The security suite's default `cert_warn_days`: a certificate closer to its end than this warns.
 CERT_WARN_DAYS = 30
@@ -90,7 +91,7 @@ def resolve(host: str, port: int, timeout_s: float) -> list[tuple[str, int]]:
         finally:
             done.set()
 
-    threading.Thread(target=work, name="doctor-resolve", daemon=True).start()
+    start_daemon(work, "doctor-resolve")
     if not done.wait(timeout_s):
         raise TimeoutError(f"no answer from the resolver within {timeout_s:g} s")
     if failure:

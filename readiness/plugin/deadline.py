@@ -24,7 +24,6 @@ import contextvars
 import heapq
 import itertools
 import os
-import signal
 import socket
 import threading
 import time
@@ -33,6 +32,8 @@ from typing import Any
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from readiness.threads import start_daemon
 
 # What a request was doing when its deadline came (Watch.phase).
 CONNECTING = "connecting"  # the TLS handshake
@@ -88,19 +89,9 @@ class _Watchdog:
         with self._lock:
             heapq.heappush(self._heap, (watch.due, next(self._order), watch))
             if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="request-deadlines", daemon=True
-                )
-                # Made with SIGINT and SIGTERM blocked (a thread inherits its maker's mask).
-                # The kernel gives a process's signal to any thread that does not block it;
-                # one landing here left the main thread asleep in a check's wait, where Python
-                # runs the handler only once it wakes: a run ignored SIGTERM for a whole 60 s
-                # wait (once in five runs of the suite). Signals are the main thread's.
-                held = signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGTERM))
-                try:
-                    self._thread.start()
-                finally:
-                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                # It lives as long as the run, waiting: the thread a stray SIGTERM once
+                # landed in (readiness/threads.py says why that left the run deaf).
+                self._thread = start_daemon(self._run, "request-deadlines")
             elif self._heap[0][2] is watch:  # due before what the thread waits for
                 self._changed.notify()
         return watch

@@ -18,6 +18,8 @@ from rich.console import Console, ConsoleOptions
 from rich.live import Live
 from rich.text import Text
 
+from readiness.threads import signals_left_to_main_thread
+
 REFRESH_PER_S = 4
 _SPINNER = "|/-\\"
 
@@ -70,7 +72,8 @@ class LiveLine:
         console = Console(file=out, force_terminal=True, highlight=False, emoji=False)
         line = cls(writer, console, out, describe)
         try:
-            line._live.start()
+            with signals_left_to_main_thread():  # rich's refresh thread
+                line._live.start()
         except BaseException:
             out.close()
             raise

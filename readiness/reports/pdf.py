@@ -10,9 +10,10 @@ code stand, they are the verdict's.
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 from typing import Any
+
+from readiness.threads import start_daemon
 
 PDF_NAME = "readiness.pdf"
 # Each wait of the printing (launch, page load, print) is bounded; so is the whole.
@@ -40,8 +41,8 @@ def write_pdf(html_path: Path, executable: str | None = None) -> Path:
         except BaseException as exc:  # handed to the caller's thread, which names it
             outcome["error"] = exc
 
-    worker = threading.Thread(target=work, name="readiness-pdf", daemon=True)
-    worker.start()
+    # Its Playwright's own threads (asyncio's waitpid thread) inherit the mask it starts with.
+    worker = start_daemon(work, "readiness-pdf")
     worker.join(DEADLINE_S)
     if worker.is_alive():
         raise PdfNotWritten(f"Chromium did not print the report within {DEADLINE_S:.0f} s")

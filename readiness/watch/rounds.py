@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from readiness.threads import start_daemon
 from readiness.watch.signals import Stopper
 from readiness.watch.window import RoundOutcome
 
@@ -134,8 +135,7 @@ class RoundRunner:
             exited.set()
             self.stopper.waker.wake()
 
-        waiter = threading.Thread(target=wait_for_exit, name="round-exit", daemon=True)
-        waiter.start()
+        waiter = start_daemon(wait_for_exit, "round-exit")  # signals: the main thread's
         self.stopper.attach(proc.pid)
         late = False
         asked_at: float | None = None  # when the round was asked to stop

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import requests
 
+from readiness.threads import signals_left_to_main_thread
+
 from . import gather
 from .gather import Seen
 
@@ -42,7 +44,8 @@ def send_all(
         return []
     deadline = time.monotonic() + deadline_s
     pool = ThreadPoolExecutor(min(concurrency, len(probes)), thread_name_prefix="security-probe")
-    futures = [pool.submit(_send, session, p, timeout, deadline, deadline_s) for p in probes]
+    with signals_left_to_main_thread():  # the pool starts its workers on submit
+        futures = [pool.submit(_send, session, p, timeout, deadline, deadline_s) for p in probes]
     try:
         done, _ = wait(futures, timeout=max(0.0, deadline - time.monotonic()))
     finally:
