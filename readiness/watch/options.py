@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -100,9 +101,40 @@ class Flags:
     passthrough: tuple[str, ...]
 
 
+# The watch's options that take a value. A value that begins with a minus and a digit
+# (`--every -1s`) is still theirs: argparse would take `-1s` for an option and say only
+# "expected one argument", where the value's own check names what is wrong with it.
+_VALUE_FLAGS = frozenset(
+    {"--for", "--every", "--rounds", "--failure-limit", "--inconclusive-limit"}
+    | {"--consecutive-error-limit"}
+)
+_NEGATIVE = re.compile(r"-[\d.]")
+
+
+def _join_negative_values(argv: Sequence[str]) -> list[str]:
+    joined: list[str] = []
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--":  # the rest is the rounds' as it stands
+            joined.append(token)
+            joined.extend(tokens)
+            break
+        if token in _VALUE_FLAGS:
+            value = next(tokens, None)
+            if value is not None and _NEGATIVE.match(value):
+                joined.append(f"{token}={value}")
+                continue
+            joined.append(token)
+            if value is not None:
+                joined.append(value)
+            continue
+        joined.append(token)
+    return joined
+
+
 def parse_flags(argv: Sequence[str]) -> Flags:
     """The command line split into the watch's options and the rounds' (WatchInputError)."""
-    namespace, rest = parser().parse_known_args(list(argv))
+    namespace, rest = parser().parse_known_args(_join_negative_values(argv))
     values = vars(namespace)
     return Flags(
         **{f.name: values[f.name] for f in fields(Flags) if f.name in values},

@@ -180,6 +180,9 @@ def test_planned_rounds_back_to_back_are_the_cap(tmp_path: Path) -> None:
         (["--for", "soon"], "--for 'soon' is not a duration"),
         (["--for", "0s"], "--for 0s: the window must be longer than 0s"),
         (["--every=-1s"], "--every '-1s' is not a duration"),
+        (["--every", "-1s"], "--every '-1s' is not a duration"),  # not taken for an option
+        (["--for", "-.5m"], "--for '-.5m' is not a duration"),
+        (["--rounds", "-3"], "--rounds '-3': give a whole number, 1 or more"),
         (["--rounds", "0"], "--rounds '0': give a whole number, 1 or more"),
         (["--failure-limit", "one"], "--failure-limit 'one': give a whole number, 0 or more"),
         (["--consecutive-error-limit", "-2"], "--consecutive-error-limit '-2': give a whole"),
@@ -191,6 +194,12 @@ def test_bad_flags_are_one_line_naming_the_flag(tmp_path: Path, argv, message) -
     with pytest.raises(WatchInputError) as caught:
         settle(parse_flags(argv), config)
     assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_only_the_watchs_own_flags_take_a_value_that_begins_with_a_minus() -> None:
+    flags = parse_flags(["--every", "-1s", "--target", "http://x", "--page", "-v", "--", "-x"])
+    assert flags.every == "-1s"
+    assert flags.passthrough == ("--target", "http://x", "--page", "-v", "--", "-x")
 
 
 @pytest.mark.parametrize(
