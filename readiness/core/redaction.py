@@ -198,9 +198,17 @@ def _userinfo(match: re.Match[str]) -> str:
 
 
 def _param(match: re.Match[str]) -> str:
-    if not is_credential_name(match.group("name")) or not match.group("value"):
+    value = match.group("value")
+    if not is_credential_name(match.group("name")) or not value:
         return match.group(0)
-    return match.group("head") + REDACTED
+    # A URL in parentheses, as prose and Markdown write one ("(see …?token=abc)"), keeps
+    # its closing ')': trailing ')' beyond those the value opens is text, not the value (the
+    # rule GitHub's autolinks follow). A ')' inside the value is hidden with it.
+    kept = len(value) - len(value.rstrip(")"))
+    trailing = max(0, min(kept, value.count(")") - value.count("(")))
+    if trailing == len(value):  # nothing but the text's own ')': no value to hide
+        return match.group(0)
+    return match.group("head") + REDACTED + ")" * trailing
 
 
 _STRUCTURAL = Redactor()

@@ -123,6 +123,21 @@ def test_urls_inside_text_and_form_bodies() -> None:
     assert r.text("Set-Cookie: sid=abc; HttpOnly") == f"Set-Cookie: sid={REDACTED}; HttpOnly"
 
 
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("(see http://h/?token=abc)", f"(see http://h/?token={REDACTED})"),
+        ("[report](http://h/?token=abc))", f"[report](http://h/?token={REDACTED}))"),
+        ("http://h/?token=f(x)", f"http://h/?token={REDACTED}"),
+        ("(http://h/?token=f(x))", f"(http://h/?token={REDACTED})"),
+        ("http://h/?token=a)b", f"http://h/?token={REDACTED}"),
+        ("http://h/?token=))", "http://h/?token=))"),
+    ],
+)
+def test_a_closing_parenthesis_after_a_credential_is_text(text: str, shown: str) -> None:
+    assert Redactor().text(text) == shown
+
+
 def test_redaction_is_idempotent() -> None:
     r = Redactor([SECRET])
     once = r.text(f"http://u:{SECRET}@h/?token={SECRET} {SECRET}")
