@@ -21,7 +21,8 @@ import gevent
 from locust import FastHttpUser, HttpUser, LoadTestShape, between, constant, events
 from locust import stats as locust_stats
 from locust.clients import LocustHttpAdapter
-from locust.runners import MasterRunner, WorkerRunner
+from locust.rpc import Message
+from locust.runners import STATE_MISSING, MasterRunner, WorkerRunner
 
 ABORT_EVERY_S = 0.5
 # The stats CSV is what the gate's live progress line reads; Locust's default is every 5 s.
@@ -30,6 +31,12 @@ WORKERS_EVERY_S = 0.5
 # Local workers are forked right after the master starts and connect within a fraction of a
 # second; past this bound, Locust's own wait (and its --expect-workers-max-wait) goes on.
 AWAIT_WORKERS_S = 10.0
+# Locust's master tells its workers to quit, then gives their final reports 0.5 s before it
+# stops listening (MasterRunner.quit). A worker slower than that (a busy machine, a distant
+# network) had its last seconds of requests dropped, or every request of a short run: the
+# run then read "made no requests", or seconds without an answer. The master here waits for
+# each worker's own quit message, which it sends after its final report, for up to this.
+FINAL_REPORTS_S = 10.0
 # A header value "$env:NAME" is read from the environment (secrets; the same prefix as
 # suites/load/locustfile.SECRET_PREFIX, which cannot be imported here).
 SECRET_PREFIX = "$env:"
@@ -88,8 +95,10 @@ def _install_hooks(config: dict[str, Any]) -> None:
             # Locust arms --run-time from that clock right after init: stale, the run
             # ended as much early as the imports took (about 0.5 s measured).
             gevent.get_hub().loop.update_now()
-        if local_workers and isinstance(environment.runner, MasterRunner):
-            _await_workers(environment.runner, local_workers)
+        if isinstance(environment.runner, MasterRunner):
+            _wait_for_final_reports_at_quit(environment.runner)
+            if local_workers:
+                _await_workers(environment.runner, local_workers)
 
     @events.worker_connect.add_listener
     def _on_worker_connect(**_kw: Any) -> None:
@@ -162,6 +171,36 @@ def _await_workers(runner: Any, expected: int) -> None:
     deadline = time.monotonic() + AWAIT_WORKERS_S
     while len(runner.clients.ready) < expected and time.monotonic() < deadline:
         gevent.sleep(0.02)
+
+
+def _wait_for_final_reports_at_quit(runner: Any) -> None:
+    """Make ``runner.quit`` (every way a run ends calls it: the run time, a shape's end, an
+    abort, a lost worker) collect the workers' final reports before Locust's own quit."""
+    locust_quit = runner.quit
+
+    def quit_after_final_reports() -> None:
+        _collect_final_reports(runner)
+        locust_quit()
+
+    runner.quit = quit_after_final_reports
+
+
+def _collect_final_reports(runner: Any) -> None:
+    """Send the workers "quit" and wait until each has said it quit, or FINAL_REPORTS_S. A
+    worker's final report and then its quit travel on one socket, in order. Workers already
+    missing (no heartbeat) will say nothing and are not waited for."""
+
+    def answering() -> list[Any]:
+        return [c for c in runner.clients.all if c.state != STATE_MISSING]
+
+    if not answering() or not len(runner.greenlet):  # nobody to wait for, or nobody listening
+        return
+    runner.stop(send_stop_to_client=False)  # as Locust's quit does first: no rebalancing
+    for client in answering():
+        runner.server.send_to_client(Message("quit", None, client.id))
+    give_up = time.monotonic() + FINAL_REPORTS_S
+    while answering() and time.monotonic() < give_up:
+        gevent.sleep(0.05)
 
 
 def _watch_workers(environment: Any, state: dict[str, Any]) -> None:

@@ -361,6 +361,50 @@ endpoints: [{path: /w, name: w}]
     assert successes(load_dir.parent) == {"w": merged}
 
 
+def test_a_workers_late_final_report_is_still_merged(run_gate, serve, tmp_path: Path) -> None:
+    # Locust's master gives its workers' final reports 0.5 s after it says quit. Here each
+    # worker sends its own 1.5 s late (its test_stop listener holds it), as a busy machine
+    # or a distant network would: without the master's wait, a 2 s run lost every request
+    # (the workers' periodic reports come every 3 s) and read "made no requests".
+    app = Counting()
+    url = serve(app)
+    locustfile = tmp_path / "late_workers.py"
+    locustfile.write_text(
+        "import gevent\n"
+        "from locust import FastHttpUser, constant, events, task\n"
+        "from locust.runners import WorkerRunner\n\n\n"
+        "class Shopper(FastHttpUser):\n"
+        "    wait_time = constant(0.01)\n\n"
+        "    @task\n"
+        "    def late(self):\n"
+        "        self.client.get('/late', name='late')\n\n\n"
+        "@events.test_stop.add_listener\n"
+        "def _hold_the_final_report(environment, **_kw):\n"
+        "    if isinstance(environment.runner, WorkerRunner):\n"
+        "        gevent.sleep(1.5)\n"
+    )
+    path = gates(
+        tmp_path,
+        url,
+        f"""
+locustfile: {locustfile}
+workers: 2
+users: 2
+duration: 2s
+endpoints: [{{path: /late, name: late}}]
+""",
+    )
+    result = run_gate("--gates", path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    check = result.check("load.p95.late")
+    assert check["outcome"] == "passed", check
+    assert shown(result.check("load.p95"), "Locust run")["local_workers"]["lost"] == []
+    requests, _ = locust_counts(result.run_dir)["late"]
+    # Everything the server answered, but a request per user cut off at the stop.
+    assert app.paths["/late"] - 2 <= requests <= app.paths["/late"]
+    assert app.paths["/late"] > 10
+
+
 def test_non_loopback_target_is_skipped_before_any_traffic(run_gate, tmp_path: Path) -> None:
     # .invalid never resolves (RFC 2606): nothing can be contacted, and nothing may try.
     path = gates(tmp_path, "http://staging.example.invalid", "users: 1\nduration: 1s")
