@@ -7,13 +7,17 @@ import json
 import os
 import select
 import socket
+import ssl
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import trustme
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -81,6 +85,14 @@ def run_cli(cwd: Path, *args: str, timeout: float = 120) -> subprocess.Completed
         timeout=timeout,
         env=env,
     )
+
+
+def server_tls(ca: trustme.CA, *names: str, **cert_options: Any) -> ssl.SSLContext:
+    """A server's TLS context holding a certificate from ``ca`` for ``names`` (127.0.0.1
+    when none are given); ``cert_options`` go to trustme (``not_after=`` for an expired one)."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*(names or ("127.0.0.1",)), **cert_options).configure_cert(context)
+    return context
 
 
 def closed_port() -> int:

@@ -7,7 +7,6 @@ per defect family, each differing from the good app in that family only.
 from __future__ import annotations
 
 import html
-import ssl
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -16,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import trustme
+from helpers import server_tls
 
 from readiness.demo import WsgiServer
 
@@ -95,9 +95,7 @@ class SecurityApp:
 
 def serve_tls(ca: trustme.CA, app: Callable[..., Any]) -> WsgiServer:
     """``app`` on https://127.0.0.1 with a certificate from ``ca``, started."""
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    return WsgiServer(app, ssl_context=context).start()
+    return WsgiServer(app, ssl_context=server_tls(ca)).start()
 
 
 KNOWN_PATHS = frozenset({"/", "/about", "/login", "/static/app.js", "/search"})

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import ssl
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from typing import Any
 import pytest
 import trustme
 import yaml
-from helpers import REPO, closed_port
+from helpers import REPO, closed_port, server_tls
 
 from readiness.demo import WsgiServer
 
@@ -42,9 +41,7 @@ def ca() -> trustme.CA:
 
 @pytest.fixture
 def target(ca: trustme.CA) -> Iterator[str]:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    with WsgiServer(ok, ssl_context=context) as server:
+    with WsgiServer(ok, ssl_context=server_tls(ca)) as server:
         yield server.url
 
 

@@ -13,7 +13,6 @@ import re
 import select
 import signal
 import socket
-import ssl
 import struct
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from typing import Any
 import pytest
 import requests
 import trustme
+from helpers import server_tls
 
 from readiness.demo import MODES, DemoServer, create_app
 from readiness.demo.app import CSP, PRODUCTS, DemoApp
@@ -453,9 +453,10 @@ def test_https_adds_hsts_and_secure_host_cookie(tmp_path: Path) -> None:
     ca = trustme.CA()
     ca_pem = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(ca_pem))
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    with DemoServer("healthy", ssl_context=context) as server, requests.Session() as session:
+    with (
+        DemoServer("healthy", ssl_context=server_tls(ca)) as server,
+        requests.Session() as session,
+    ):
         assert server.url.startswith("https://127.0.0.1:")
         # Per request, not session.verify: REQUESTS_CA_BUNDLE in the environment would win.
         home = session.get(server.url + "/", timeout=GUARD_S, verify=str(ca_pem))

@@ -5,7 +5,6 @@ and never a run (no report, no history line)."""
 from __future__ import annotations
 
 import os
-import ssl
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -14,7 +13,7 @@ from typing import Any
 
 import pytest
 import trustme
-from helpers import closed_port, write_gates
+from helpers import closed_port, server_tls, write_gates
 
 from readiness.browser import discovery
 from readiness.cli.usage import SUBCOMMANDS
@@ -76,9 +75,7 @@ def ca() -> trustme.CA:
 
 @pytest.fixture(scope="module")
 def https_url(ca: trustme.CA) -> Iterator[str]:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    with WsgiServer(hello, ssl_context=context) as server:
+    with WsgiServer(hello, ssl_context=server_tls(ca)) as server:
         yield server.url
 
 

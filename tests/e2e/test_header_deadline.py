@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import trustme
-from helpers import write_gates
+from helpers import server_tls, write_gates
 
 from readiness.browser.pages import crawl_target
 from readiness.plugin.gate import GateRun
@@ -133,8 +133,7 @@ def test_headers_that_trickle_end_at_the_deadline(
     session = BoundedSession(Limits(2, 1000))
     session.trust_env = False
     if scheme == "https":
-        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        ca.issue_cert("127.0.0.1").configure_cert(tls)
+        tls = server_tls(ca)
         ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
         session.verify = str(tmp_path / "ca.pem")
     server = trickle(tls=tls)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import trustme
+from helpers import server_tls
 
 from readiness.demo import DemoServer
 
@@ -17,11 +18,7 @@ def ca() -> trustme.CA:
 
 @pytest.fixture(scope="module")
 def https_demo(ca: trustme.CA):
-    import ssl
-
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    with DemoServer("healthy", ssl_context=context) as server:
+    with DemoServer("healthy", ssl_context=server_tls(ca)) as server:
         yield server
 
 

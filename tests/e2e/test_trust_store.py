@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import json
 import re
-import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 import trustme
-from helpers import GateRunResult, closed_port, write_gates
+from helpers import GateRunResult, closed_port, server_tls, write_gates
 from security_apps import SecurityApp
 
 from readiness.demo import WsgiServer
@@ -36,9 +35,7 @@ def ca() -> trustme.CA:
 @pytest.fixture
 def https_url(ca: trustme.CA) -> Iterator[str]:
     """The security tests' good app over HTTPS, with a certificate from ``ca``."""
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    with WsgiServer(SecurityApp(), ssl_context=context) as server:
+    with WsgiServer(SecurityApp(), ssl_context=server_tls(ca)) as server:
         yield server.url
 
 

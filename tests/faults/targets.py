@@ -6,12 +6,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import socket
-import ssl
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import trustme
+from helpers import server_tls
 
 from readiness.demo import WsgiServer
 
@@ -135,13 +135,11 @@ def tls_server(ca: trustme.CA, *, host: str = "127.0.0.1", expired: bool = False
     """The healthy app over HTTPS with a certificate for ``host`` (or an expired one)."""
     if expired:
         now = dt.datetime.now(dt.UTC)
-        cert = ca.issue_cert(
-            "127.0.0.1",
+        context = server_tls(
+            ca,
             not_before=now - dt.timedelta(days=30),
             not_after=now - dt.timedelta(days=1),
         )
     else:
-        cert = ca.issue_cert(host)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    cert.configure_cert(context)
+        context = server_tls(ca, host)
     return WsgiServer(healthy, ssl_context=context).start()
