@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from readiness.core.formatting import count_of, format_points
 from readiness.core.model import CheckResult, ComponentResult, Outcome, Risk
@@ -253,41 +253,47 @@ def _detail(check: Mapping[str, Any], key: str) -> str:
     return str(check.get("message", ""))
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _grouped(pairs: Iterable[tuple[K, V]]) -> dict[K, list[V]]:
+    """The values under each key, keys and values in first-seen order."""
+    groups: dict[K, list[V]] = {}
+    for key, value in pairs:
+        groups.setdefault(key, []).append(value)
+    return groups
+
+
+def _unique(values: Iterable[str | None]) -> tuple[str, ...]:
+    """``values`` without repeats or None, in first-seen order."""
+    return tuple(v for v in dict.fromkeys(values) if v is not None)
+
+
 def group_findings(checks: Iterable[Mapping[str, Any]]) -> list[Finding]:
     """Findings in first-seen order: checks sharing a finding key, outcome and blocking flag
     become one finding listing their pages."""
-    groups: dict[tuple[str, str, bool], dict[str, Any]] = {}
-    for check in checks:
-        outcome, blocking = str(check.get("outcome", "")), bool(check.get("blocking"))
-        _, page = subject_of(str(check["id"]))
-        for key, label in finding_key(check):
-            group = groups.setdefault(
-                (key, outcome, blocking),
-                {
-                    "label": label,
-                    "component": str(check.get("component", key.split(".", 1)[0])),
-                    "pages": [],
-                    "ids": [],
-                    "detail": _detail(check, key),
-                },
+    groups = _grouped(
+        ((key, str(check.get("outcome", "")), bool(check.get("blocking"))), (check, label))
+        for check in checks
+        for key, label in finding_key(check)
+    )
+    findings = []
+    for (key, outcome, blocking), members in groups.items():
+        first, label = members[0]
+        findings.append(
+            Finding(
+                key=key,
+                label=label,
+                component=str(first.get("component", key.split(".", 1)[0])),
+                outcome=outcome,
+                blocking=blocking,
+                pages=_unique(subject_of(str(c["id"]))[1] for c, _ in members),
+                check_ids=_unique(str(c["id"]) for c, _ in members),
+                detail=_detail(first, key),
             )
-            if page is not None and page not in group["pages"]:
-                group["pages"].append(page)
-            if check["id"] not in group["ids"]:
-                group["ids"].append(str(check["id"]))
-    return [
-        Finding(
-            key=key,
-            label=g["label"],
-            component=g["component"],
-            outcome=outcome,
-            blocking=blocking,
-            pages=tuple(g["pages"]),
-            check_ids=tuple(g["ids"]),
-            detail=g["detail"],
         )
-        for (key, outcome, blocking), g in groups.items()
-    ]
+    return findings
 
 
 def _reason_check(reason: str, checks: Mapping[str, Mapping[str, Any]]) -> tuple[str, str] | None:
@@ -418,20 +424,20 @@ def fix_first(result: Mapping[str, Any]) -> list[FixItem]:
 
 def not_measured(result: Mapping[str, Any]) -> list[Gap]:
     """Errored and skipped checks grouped by their cause (the message), blocking ones first."""
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
-    for check in _checks(result):
-        outcome = str(check.get("outcome"))
-        if outcome not in ("errored", "skipped"):
-            continue
-        cause = str(check.get("message") or "no reason given")
-        group = groups.setdefault((outcome, cause), {"ids": [], "comps": [], "blocking": False})
-        group["ids"].append(str(check["id"]))
-        if check.get("component") not in group["comps"]:
-            group["comps"].append(str(check.get("component")))
-        group["blocking"] |= bool(check.get("blocking"))
+    groups = _grouped(
+        ((str(check.get("outcome")), str(check.get("message") or "no reason given")), check)
+        for check in _checks(result)
+        if str(check.get("outcome")) in ("errored", "skipped")
+    )
     gaps = [
-        Gap(cause, outcome, g["blocking"], tuple(g["ids"]), tuple(g["comps"]))
-        for (outcome, cause), g in groups.items()
+        Gap(
+            cause,
+            outcome,
+            any(bool(c.get("blocking")) for c in members),
+            tuple(str(c["id"]) for c in members),
+            _unique(str(c.get("component")) for c in members),
+        )
+        for (outcome, cause), members in groups.items()
     ]
     return sorted(gaps, key=lambda g: (g.outcome != "errored", not g.blocking))
 
