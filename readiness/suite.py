@@ -69,6 +69,7 @@ from readiness.plugin.recorder import (
     not_applicable,
 )
 from readiness.plugin.stash import GATE_KEY, META_KEY, RECORDER_KEY, gate_run
+from readiness.threads import signals_left_to_main_thread
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -125,6 +126,7 @@ __all__ = [
     "planned_pages",
     "require_component",
     "require_unique",
+    "signals_left_to_main_thread",
     "url_path",
     "went_elsewhere",
     "went_to",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import requests
 
-from readiness.threads import signals_left_to_main_thread
+from readiness.suite import signals_left_to_main_thread
 
 from . import gather
 from .gather import Seen
