@@ -159,6 +159,20 @@ endpoints: [{path: /, name: home}]
     assert "Run time limit set to 2 seconds" in log and RUN_TIME_REACHED in log, log[-2000:]
 
 
+def shopper_locustfile(path: Path, name: str, *, imports: str = "", after: str = "") -> Path:
+    """A user locustfile at ``path``: one FastHttpUser requesting /<name> (named ``name``)
+    without pause; ``imports`` go at its top and ``after`` follows the class."""
+    path.write_text(
+        f"{imports}from locust import FastHttpUser, constant, task\n\n\n"
+        "class Shopper(FastHttpUser):\n"
+        "    wait_time = constant(0.01)\n\n"
+        "    @task\n"
+        f"    def {name}(self):\n"
+        f"        self.client.get('/{name}', name='{name}')\n" + (f"\n\n{after}" if after else "")
+    )
+    return path
+
+
 def successes(run_dir: Path) -> dict[str, int]:
     """Successful requests per name, by the generated locustfile's own record."""
     found = json.loads((run_dir / "load" / "successes.json").read_text())
@@ -368,20 +382,16 @@ def test_a_workers_late_final_report_is_still_merged(run_gate, serve, tmp_path: 
     # (the workers' periodic reports come every 3 s) and read "made no requests".
     app = Counting()
     url = serve(app)
-    locustfile = tmp_path / "late_workers.py"
-    locustfile.write_text(
-        "import gevent\n"
-        "from locust import FastHttpUser, constant, events, task\n"
-        "from locust.runners import WorkerRunner\n\n\n"
-        "class Shopper(FastHttpUser):\n"
-        "    wait_time = constant(0.01)\n\n"
-        "    @task\n"
-        "    def late(self):\n"
-        "        self.client.get('/late', name='late')\n\n\n"
-        "@events.test_stop.add_listener\n"
+    locustfile = shopper_locustfile(
+        tmp_path / "late_workers.py",
+        "late",
+        imports="import gevent\n"
+        "from locust import events\n"
+        "from locust.runners import WorkerRunner\n",
+        after="@events.test_stop.add_listener\n"
         "def _hold_the_final_report(environment, **_kw):\n"
         "    if isinstance(environment.runner, WorkerRunner):\n"
-        "        gevent.sleep(1.5)\n"
+        "        gevent.sleep(1.5)\n",
     )
     path = gates(
         tmp_path,
@@ -428,15 +438,7 @@ def test_allow_remote_needs_the_host_on_the_command_line(run_gate, tmp_path: Pat
 def test_user_locustfile_is_honoured(run_gate, serve, tmp_path: Path) -> None:
     app = Counting()
     url = serve(app)
-    locustfile = tmp_path / "my_locustfile.py"
-    locustfile.write_text(
-        "from locust import FastHttpUser, constant, task\n\n\n"
-        "class Shopper(FastHttpUser):\n"
-        "    wait_time = constant(0.01)\n\n"
-        "    @task\n"
-        "    def custom(self):\n"
-        "        self.client.get('/custom', name='custom')\n"
-    )
+    locustfile = shopper_locustfile(tmp_path / "my_locustfile.py", "custom")
     path = gates(
         tmp_path,
         url,
@@ -461,15 +463,7 @@ def test_a_user_locustfiles_failures_are_not_timed_as_latency(
     # The user's own requests go through the gate's request hook too: Locust marks each 500
     # as failed (no catch_response here), and only the one success is timed.
     url = serve(FallsOverUnderLoad())
-    locustfile = tmp_path / "my_locustfile.py"
-    locustfile.write_text(
-        "from locust import FastHttpUser, constant, task\n\n\n"
-        "class Shopper(FastHttpUser):\n"
-        "    wait_time = constant(0.01)\n\n"
-        "    @task\n"
-        "    def custom(self):\n"
-        "        self.client.get('/custom', name='custom')\n"
-    )
+    locustfile = shopper_locustfile(tmp_path / "my_locustfile.py", "custom")
     path = gates(
         tmp_path,
         url,

@@ -31,13 +31,18 @@ from suites.security.probes import Probe, send_all
 STOP = (signal.SIGINT, signal.SIGTERM)
 
 
-def blocked(thread: threading.Thread) -> set[int]:
-    """The signals ``thread`` blocks (SigBlk in /proc/self/task/<tid>/status)."""
-    status = Path(f"/proc/self/task/{thread.native_id}/status").read_text(encoding="ascii")
+def _sigblk(status_file: str) -> set[int]:
+    """The signals a /proc status file's SigBlk line says are blocked."""
+    status = Path(status_file).read_text(encoding="ascii")
     mask = int(
         next(line for line in status.splitlines() if line.startswith("SigBlk:")).split()[1], 16
     )
     return {n for n in range(1, 65) if mask >> (n - 1) & 1}
+
+
+def blocked(thread: threading.Thread) -> set[int]:
+    """The signals ``thread`` (of this process) blocks."""
+    return _sigblk(f"/proc/self/task/{thread.native_id}/status")
 
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
@@ -113,11 +118,8 @@ def _children() -> set[int]:
 
 
 def _process_blocked(pid: int) -> set[int]:
-    status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
-    mask = int(
-        next(line for line in status.splitlines() if line.startswith("SigBlk:")).split()[1], 16
-    )
-    return {n for n in range(1, 65) if mask >> (n - 1) & 1}
+    """The signals process ``pid``'s main thread blocks."""
+    return _sigblk(f"/proc/{pid}/status")
 
 
 def test_playwrights_threads_leave_the_signals_and_its_driver_still_takes_them() -> None:
